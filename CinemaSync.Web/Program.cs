@@ -1,2 +1,7 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using CinemaSync.Web.Hosting;
+
+var app = CinemaSyncApp.Build(args);
 app.Run();
+
+/// <summary>Entry point; also the anchor tests use to find this assembly.</summary>
+public partial class Program;

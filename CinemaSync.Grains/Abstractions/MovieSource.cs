@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace CinemaSync.Grains.Abstractions;
+
+public static class MovieSourceTypes
+{
+    public const string GoogleDrive = "googleDrive";
+    public const string DirectLink = "directLink";
+    public const string UploadLater = "uploadLater";
+}
+
+/// <summary>What the room watches: a Drive file, a direct link, or nothing yet.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MovieSource
+{
+    [Id(0)] public string Type { get; init; } = MovieSourceTypes.UploadLater;
+    [Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Url { get; init; }
+    [Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FileId { get; init; }
+    /// <summary>Whose Drive holds <see cref="FileId"/>: "service" or "user" (the host's).</summary>
+    [Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Owner { get; init; }
+    [Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Name { get; init; }
+    [Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MimeType { get; init; }
+    [Id(6), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Size { get; init; }
+    [Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? DurationMs { get; init; }
+
+    [JsonIgnore] public bool HasVideo => Type switch
+    {
+        MovieSourceTypes.DirectLink => !string.IsNullOrEmpty(Url),
+        MovieSourceTypes.GoogleDrive => !string.IsNullOrEmpty(FileId),
+        _ => false,
+    };
+}

@@ -1,0 +1,55 @@
+namespace CinemaSync.Grains.Abstractions;
+
+/// <summary>Who is acting: always taken from the validated token, never from a payload.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Actor
+{
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public required string DisplayName { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CreateRoomCommand
+{
+    [Id(0)] public required Actor Host { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public bool IsPrivate { get; init; }
+    /// <summary>Already trimmed; required when <see cref="IsPrivate"/>.</summary>
+    [Id(3)] public string? Password { get; init; }
+    [Id(4)] public required MovieSource MovieSource { get; init; }
+    [Id(5)] public required RoomSettings Settings { get; init; }
+}
+
+/// <summary>A SignalR connection that joins: the web node relays the room's events to it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomConnection
+{
+    [Id(0)] public required string ConnectionId { get; init; }
+    [Id(1)] public required IRoomObserver Node { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record JoinRoomCommand
+{
+    [Id(0)] public required Actor User { get; init; }
+    [Id(1)] public string? Password { get; init; }
+    /// <summary>Null for a REST join: membership only, no events.</summary>
+    [Id(2)] public RoomConnection? Connection { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record PlaybackCommand
+{
+    [Id(0)] public required string Status { get; init; }
+    [Id(1)] public double Position { get; init; }
+    [Id(2)] public double? Rate { get; init; }
+    [Id(3)] public long? BaseVersion { get; init; }
+}
+
+/// <summary>A web node's local connections of one room, sent with every re-subscription.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LocalConnection
+{
+    [Id(0)] public required string ConnectionId { get; init; }
+    [Id(1)] public required string UserId { get; init; }
+}

@@ -1,0 +1,15 @@
+namespace CinemaSync.Grains.Abstractions;
+
+/// <summary>Names that end up in storage. Never rename one: stored data is found by them.</summary>
+public static class StorageNames
+{
+    /// <summary>The grain storage provider every CinemaSync grain persists to.</summary>
+    public const string Default = "cinemasync";
+}
+
+/// <summary>State names: a table (SQLite) or a collection (MongoDB) each.</summary>
+public static class StateNames
+{
+    public const string Room = "rooms";
+    public const string User = "users";
+}

@@ -1,0 +1,16 @@
+using System.Security.Cryptography;
+
+namespace CinemaSync.Grains.Rooms;
+
+/// <summary>Short, URL-safe, random room codes.</summary>
+public static class RoomIds
+{
+    private const string Alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    public const int Length = 10;
+
+    public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
+
+    /// <summary>A room id as a client may send it: 1..64 URL-safe characters.</summary>
+    public static bool IsWellFormed(string? id) =>
+        !string.IsNullOrEmpty(id) && id.Length <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,37 @@
+using CinemaSync.Grains.Abstractions;
+
+namespace CinemaSync.Grains.Rooms;
+
+/// <summary>What a room persists. Connections are not here: web nodes re-announce them.</summary>
+[GenerateSerializer]
+public sealed class RoomState
+{
+    [Id(0)] public string Name { get; set; } = "";
+    [Id(1)] public string HostId { get; set; } = "";
+    [Id(2)] public bool IsPrivate { get; set; }
+    [Id(3)] public string? PasswordHash { get; set; }
+    [Id(4)] public bool IsActive { get; set; }
+    [Id(5)] public long CreatedAt { get; set; }
+    [Id(6)] public MovieSource MovieSource { get; set; } = new();
+    [Id(7)] public RoomSettings Settings { get; set; } = new();
+    /// <summary>In join order: the first is the longest present.</summary>
+    [Id(8)] public List<ParticipantState> Participants { get; set; } = [];
+    [Id(9)] public PlaybackState Playback { get; set; } = new();
+    [Id(10)] public long Seq { get; set; }
+    /// <summary>The last <see cref="RoomGrain.ChatHistoryLength"/> messages, oldest first.</summary>
+    [Id(11)] public List<ChatMessage> Chat { get; set; } = [];
+    [Id(12)] public long LastActivityAt { get; set; }
+
+    public bool Exists => CreatedAt > 0;
+
+    public ParticipantState? Participant(string userId) => Participants.Find(p => p.UserId == userId);
+}
+
+[GenerateSerializer]
+public sealed class ParticipantState
+{
+    [Id(0)] public string UserId { get; set; } = "";
+    [Id(1)] public string DisplayName { get; set; } = "";
+    [Id(2)] public string Role { get; set; } = ParticipantRoles.Member;
+    [Id(3)] public long JoinedAt { get; set; }
+}

@@ -1,0 +1,51 @@
+using CinemaSync.Grains.Abstractions;
+
+namespace CinemaSync.Grains.Users;
+
+/// <summary>A user's profile and room memberships (for <c>GET /api/rooms/mine</c>).</summary>
+[GrainType("user")]
+public sealed class UserGrain(
+    [PersistentState(StateNames.User, StorageNames.Default)] IPersistentState<UserState> state,
+    TimeProvider clock) : Grain, IUserGrain
+{
+    private string UserId => this.GetPrimaryKeyString();
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Task<UserProfile?> GetProfileAsync() =>
+        Task.FromResult(state.State.CreatedAt == 0 ? null : Profile());
+
+    public async Task<UserProfile> SaveProfileAsync(UserProfile profile)
+    {
+        var s = state.State;
+        if (s.CreatedAt != 0 && s.DisplayName == profile.DisplayName && s.Email == profile.Email && s.PhotoUrl == profile.PhotoUrl)
+            return Profile();
+        s.DisplayName = profile.DisplayName;
+        s.Email = profile.Email;
+        s.PhotoUrl = profile.PhotoUrl;
+        if (s.CreatedAt == 0) s.CreatedAt = Now;
+        await state.WriteStateAsync();
+        return Profile();
+    }
+
+    public Task<IReadOnlyList<string>> GetRoomIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Rooms.OrderByDescending(r => r.Value).Select(r => r.Key).ToList());
+
+    public async Task AddRoomAsync(string roomId)
+    {
+        state.State.Rooms[roomId] = Now;
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemoveRoomAsync(string roomId)
+    {
+        if (state.State.Rooms.Remove(roomId)) await state.WriteStateAsync();
+    }
+
+    private UserProfile Profile() => new()
+    {
+        UserId = UserId,
+        DisplayName = state.State.DisplayName,
+        Email = state.State.Email,
+        PhotoUrl = state.State.PhotoUrl,
+    };
+}

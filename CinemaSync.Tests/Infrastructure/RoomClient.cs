@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CinemaSync.Tests.Infrastructure;
+
+/// <summary>The real SignalR client, recording every room event it receives.</summary>
+public sealed class RoomClient : IAsyncDisposable
+{
+    public static readonly string[] EventNames =
+    [
+        "room_joined", "user_joined", "user_left", "playback_updated", "new_chat_message",
+        "new_reaction", "room_updated", "room_closed",
+    ];
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<(string Name, JsonElement Payload)> _events = [];
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    public HubConnection Connection { get; }
+
+    private RoomClient(HubConnection connection)
+    {
+        Connection = connection;
+        foreach (var name in EventNames)
+            connection.On<JsonElement>(name, payload =>
+            {
+                lock (_events) _events.Add((name, payload.Clone()));
+                _arrived.Release();
+            });
+    }
+
+    public static async Task<RoomClient> ConnectAsync(Uri server, string? token, Action<HttpConnectionOptions>? configure = null)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, "/hubs/room"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                configure?.Invoke(o);
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower)
+            .Build();
+        var client = new RoomClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    public IReadOnlyList<(string Name, JsonElement Payload)> Events
+    {
+        get { lock (_events) return _events.ToList(); }
+    }
+
+    public IReadOnlyList<JsonElement> EventsNamed(string name) =>
+        Events.Where(e => e.Name == name).Select(e => e.Payload).ToList();
+
+    /// <summary>Invokes a hub method with one object argument and returns its ack.</summary>
+    public async Task<JsonElement> InvokeAsync(string method, object payload) =>
+        (await Connection.InvokeAsync<JsonElement>(method, payload)).Clone();
+
+    public async Task<JsonElement> JoinAsync(string roomId, string? password = null)
+    {
+        var ack = await InvokeAsync("join_room", password is null ? new { room_id = roomId } : new { room_id = roomId, password });
+        return ack;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> events named <paramref name="name"/> match.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForAsync(string name, int count = 1, Func<JsonElement, bool>? match = null)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var found = EventsNamed(name).Where(e => match?.Invoke(e) ?? true).ToList();
+            if (found.Count >= count) return found;
+            try
+            {
+                await _arrived.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Expected {count} '{name}' events, got {found.Count}. All events: {string.Join(", ", Events.Select(e => e.Name))}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
+
+public static class JsonAssertions
+{
+    public static void AssertOk(this JsonElement ack) =>
+        Assert.True(ack.GetProperty("ok").GetBoolean(), $"Expected ok ack, got {ack}");
+
+    public static void AssertError(this JsonElement ack, string code)
+    {
+        Assert.False(ack.GetProperty("ok").GetBoolean(), $"Expected error {code}, got {ack}");
+        Assert.Equal(code, ack.GetProperty("error").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(ack.GetProperty("message").GetString()));
+    }
+
+    public static string Str(this JsonElement e, string name) => e.GetProperty(name).GetString()!;
+    public static long Long(this JsonElement e, string name) => e.GetProperty(name).GetInt64();
+}

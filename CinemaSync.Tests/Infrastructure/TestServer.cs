@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CinemaSync.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CinemaSync.Tests.Infrastructure;
+
+/// <summary>The real web node (co-hosted silo) on a real Kestrel port chosen by the OS.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    public const string JwtSecret = "test-secret-0123456789-0123456789-0123456789";
+
+    private readonly WebApplication _app;
+
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
+
+    private TestServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            "--environment=Testing",
+            $"--JWT_SECRET={JwtSecret}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            args.Add($"--{key}={value}");
+        var app = CinemaSyncApp.Build(args.ToArray());
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, new Uri(address));
+    }
+
+    public async Task<TestUser> SignInAsync(string displayName)
+    {
+        var response = await Http.PostAsJsonAsync("/api/auth/dev", new { display_name = displayName });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new TestUser(body.GetProperty("user").GetProperty("user_id").GetString()!, displayName,
+            body.GetProperty("token").GetString()!);
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, TestUser? user, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (user is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        if (body is string raw) request.Content = new StringContent(raw, System.Text.Encoding.UTF8, "application/json");
+        else if (body is not null) request.Content = JsonContent.Create(body);
+        return request;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, TestUser? user, object? body = null) =>
+        Http.SendAsync(Request(method, path, user, body));
+
+    /// <summary>Creates a room through REST and returns its room object.</summary>
+    public async Task<JsonElement> CreateRoomAsync(TestUser host, object? body = null)
+    {
+        body ??= new { name = "Movie night", is_private = false, movie_source = new { type = "directLink", url = "https://videos.test/movie.mp4" } };
+        var response = await SendAsync(HttpMethod.Post, "/api/rooms", host, body);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> GetRoomAsync(TestUser user, string roomId)
+    {
+        var response = await SendAsync(HttpMethod.Get, $"/api/rooms/{roomId}", user);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public Task<RoomClient> ConnectAsync(TestUser user) => RoomClient.ConnectAsync(BaseAddress, user.Token);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+public sealed record TestUser(string UserId, string DisplayName, string Token);

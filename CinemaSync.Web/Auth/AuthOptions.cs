@@ -1,0 +1,18 @@
+namespace CinemaSync.Web.Auth;
+
+/// <summary>Backend JWT settings. <c>JWT_SECRET</c> (the old name) overrides <c>Auth:JwtSecret</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Used only outside Production when no secret is configured, with a loud warning.</summary>
+    public const string DevelopmentSecret = "cinemasync-development-secret-do-not-use-in-production";
+
+    public string JwtSecret { get; set; } = "";
+    public string Issuer { get; set; } = "cinemasync";
+    public string Audience { get; set; } = "cinemasync";
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary><c>POST /api/auth/dev</c>; defaults to on outside Production, off in Production.</summary>
+    public bool? DevLogin { get; set; }
+}

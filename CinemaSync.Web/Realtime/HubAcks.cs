@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using CinemaSync.Grains.Abstractions;
+
+namespace CinemaSync.Web.Realtime;
+
+/// <summary>The acks of CONTRACT.md: <c>{ ok: true, ... }</c> or <c>{ ok: false, error, message }</c>.</summary>
+public static class HubAcks
+{
+    public sealed record Done
+    {
+        public static readonly Done Instance = new();
+        public bool Ok => true;
+    }
+
+    public sealed record Failed(string Error, string Message)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => false;
+
+        /// <summary>Set on <c>stale_version</c>: the state the client must catch up with.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public PlaybackState? PlaybackState { get; init; }
+    }
+
+    public sealed record Joined(RoomView Room, IReadOnlyList<ChatMessage> ChatHistory)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public sealed record Playback(PlaybackState PlaybackState)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public sealed record Chat(ChatMessage Message)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public sealed record SyncTime(double ClientTime, long ServerReceiveAt, long ServerSendAt)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public static Failed Fail(string code, string message) => new(code, message);
+
+    public static Failed Fail<T>(RoomResult<T> result) => new(result.Error!, result.Message ?? result.Error!);
+}

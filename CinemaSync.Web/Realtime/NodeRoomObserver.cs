@@ -1,0 +1,44 @@
+using CinemaSync.Grains.Abstractions;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CinemaSync.Web.Realtime;
+
+/// <summary>
+/// This node's observer of one room: forwards the grain's events to the room's SignalR group.
+/// Orleans delivers one observer's calls one at a time and in order, and a SignalR send writes
+/// to each connection before it returns, so members see events in <c>seq</c> order. Sends are
+/// not awaited: one slow member must not hold up the room.
+/// </summary>
+internal sealed class NodeRoomObserver(
+    string roomId, IHubContext<RoomHub> hub, RoomEventRelay relay, ILogger logger) : IRoomObserver
+{
+    public string Group { get; } = GroupName(roomId);
+
+    public static string GroupName(string roomId) => "room:" + roomId;
+
+    public Task OnRoomEventAsync(RoomEvent roomEvent)
+    {
+        Observe(hub.Clients.Group(Group).SendAsync(roomEvent.Name, roomEvent));
+        return Task.CompletedTask;
+    }
+
+    public async Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined)
+    {
+        await hub.Groups.AddToGroupAsync(connectionId, Group);
+        Observe(hub.Clients.Client(connectionId).SendAsync(joined.Name, joined));
+    }
+
+    public async Task OnConnectionRemovedAsync(string connectionId)
+    {
+        await hub.Groups.RemoveFromGroupAsync(connectionId, Group);
+        relay.Forget(roomId, connectionId);
+    }
+
+    private void Observe(Task send)
+    {
+        if (send.IsCompletedSuccessfully) return;
+        send.ContinueWith(
+            t => logger.LogWarning(t.Exception, "Room {RoomId}: a send to SignalR failed", roomId),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+}

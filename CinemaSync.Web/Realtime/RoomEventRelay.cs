@@ -1,0 +1,148 @@
+using CinemaSync.Grains.Abstractions;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace CinemaSync.Web.Realtime;
+
+/// <summary>
+/// This web node's side of the fan-out: one <see cref="NodeRoomObserver"/> per room that has
+/// local members, held strongly here (a grain observer reference does not keep its object
+/// alive), re-subscribed on a timer with the node's connections so a room that moved or
+/// restarted learns who is here, and dropped when its last local member goes.
+/// </summary>
+public sealed class RoomEventRelay(
+    IGrainFactory grains,
+    IHubContext<RoomHub> hub,
+    IOptions<RealtimeOptions> options,
+    ILogger<RoomEventRelay> logger) : BackgroundService
+{
+    private sealed class Subscription(NodeRoomObserver observer, IRoomObserver reference)
+    {
+        public NodeRoomObserver Observer { get; } = observer;
+        public IRoomObserver Reference { get; } = reference;
+        public Dictionary<string, string> UserByConnection { get; } = new();
+        public int PendingJoins { get; set; }
+    }
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Subscription> _rooms = new();
+    private readonly Dictionary<string, HashSet<string>> _roomsByConnection = new();
+
+    /// <summary>Rooms with a live subscription on this node.</summary>
+    public int RoomCount
+    {
+        get { lock (_gate) return _rooms.Count; }
+    }
+
+    public void Connected(string connectionId)
+    {
+        lock (_gate) _roomsByConnection.TryAdd(connectionId, []);
+    }
+
+    /// <summary>Before a join: the observer the grain should send to. Pair with <see cref="EndJoin"/>.</summary>
+    public IRoomObserver BeginJoin(string roomId)
+    {
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(roomId, out var subscription))
+            {
+                var observer = new NodeRoomObserver(roomId, hub, this, logger);
+                subscription = new Subscription(observer, grains.CreateObjectReference<IRoomObserver>(observer));
+                _rooms[roomId] = subscription;
+            }
+            subscription.PendingJoins++;
+            return subscription.Reference;
+        }
+    }
+
+    /// <summary>After a join; returns false when the connection dropped meanwhile (the caller tells the grain).</summary>
+    public bool EndJoin(string roomId, string connectionId, string userId, bool joined)
+    {
+        lock (_gate)
+        {
+            var subscription = _rooms[roomId];
+            subscription.PendingJoins--;
+            var live = _roomsByConnection.TryGetValue(connectionId, out var connectionRooms);
+            if (joined && live)
+            {
+                subscription.UserByConnection[connectionId] = userId;
+                connectionRooms!.Add(roomId);
+            }
+            DropIfUnused(roomId, subscription);
+            return live || !joined;
+        }
+    }
+
+    /// <summary>The connection no longer belongs to the room (the grain said so).</summary>
+    public void Forget(string roomId, string connectionId)
+    {
+        lock (_gate)
+        {
+            if (_roomsByConnection.TryGetValue(connectionId, out var connectionRooms)) connectionRooms.Remove(roomId);
+            if (_rooms.TryGetValue(roomId, out var subscription))
+            {
+                subscription.UserByConnection.Remove(connectionId);
+                DropIfUnused(roomId, subscription);
+            }
+        }
+    }
+
+    /// <summary>The connection is gone; returns the rooms whose grains must hear of it.</summary>
+    public IReadOnlyCollection<string> Disconnected(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_roomsByConnection.Remove(connectionId, out var connectionRooms)) return [];
+            foreach (var roomId in connectionRooms)
+            {
+                if (!_rooms.TryGetValue(roomId, out var subscription)) continue;
+                subscription.UserByConnection.Remove(connectionId);
+                DropIfUnused(roomId, subscription);
+            }
+            return connectionRooms;
+        }
+    }
+
+    public bool IsInRoom(string connectionId, string roomId)
+    {
+        lock (_gate) return _roomsByConnection.TryGetValue(connectionId, out var rooms) && rooms.Contains(roomId);
+    }
+
+    private void DropIfUnused(string roomId, Subscription subscription)
+    {
+        if (subscription.PendingJoins == 0 && subscription.UserByConnection.Count == 0)
+            _rooms.Remove(roomId);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ObserverRefreshInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+            await RefreshAllAsync(stoppingToken);
+    }
+
+    /// <summary>Re-subscribes to every room with local members, announcing this node's connections.</summary>
+    public async Task RefreshAllAsync(CancellationToken cancellationToken)
+    {
+        List<(string RoomId, IRoomObserver Reference, LocalConnection[] Connections)> work;
+        lock (_gate)
+        {
+            work = _rooms.Select(r => (r.Key, r.Value.Reference,
+                r.Value.UserByConnection.Select(c => new LocalConnection { ConnectionId = c.Key, UserId = c.Value }).ToArray()))
+                .Where(r => r.Item3.Length > 0)
+                .ToList();
+        }
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (room, _) =>
+            {
+                try
+                {
+                    await grains.GetGrain<IRoomGrain>(room.RoomId).SubscribeAsync(room.Reference, room.Connections);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Room {RoomId}: re-subscription failed; retrying next tick", room.RoomId);
+                }
+            });
+    }
+}

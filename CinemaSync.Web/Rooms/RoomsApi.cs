@@ -1,0 +1,135 @@
+using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Rooms;
+using CinemaSync.Web.Api;
+using CinemaSync.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CinemaSync.Web.Rooms;
+
+/// <summary>REST rooms under <c>/api/rooms</c>. Every change goes through the room grain, so hub members see it too.</summary>
+public static class RoomsApi
+{
+    public sealed record RoomList(IReadOnlyList<RoomView> Rooms);
+
+    private const int MineLimit = 100;
+
+    public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder app)
+    {
+        var rooms = app.MapGroup("/api/rooms").RequireAuthorization().WithTags("Rooms");
+        rooms.MapPost("/", Create);
+        rooms.MapGet("/mine", Mine);
+        rooms.MapGet("/{roomId}", Get);
+        rooms.MapPost("/{roomId}/join", Join);
+        rooms.MapPost("/{roomId}/leave", Leave);
+        rooms.MapPost("/{roomId}/playback", UpdatePlayback);
+        rooms.MapPut("/{roomId}/video", SetVideo);
+        rooms.MapDelete("/{roomId}", Close);
+        return app;
+    }
+
+    private static async Task<Results<Created<RoomView>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpContext context, IGrainFactory grains, CancellationToken ct)
+    {
+        if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
+        var request = RoomRequests.ReadCreate(body);
+        if (request is null) return Problems.Invalid(body);
+
+        var command = new CreateRoomCommand
+        {
+            Host = context.User.Actor(),
+            Name = request.Name,
+            IsPrivate = request.IsPrivate,
+            Password = request.Password,
+            MovieSource = request.MovieSource,
+            Settings = request.Settings,
+        };
+        // Ids are random; a collision is astronomically rare, but costs only a retry.
+        for (var attempt = 0; ; attempt++)
+        {
+            var roomId = RoomIds.New();
+            var result = await grains.GetGrain<IRoomGrain>(roomId).CreateAsync(command);
+            if (result.IsOk) return TypedResults.Created($"/api/rooms/{roomId}", result.Value);
+            if (result.Error != ErrorCodes.RoomExists || attempt == 3) return Problems.Error(result);
+        }
+    }
+
+    private static async Task<Results<Ok<RoomView>, ProblemHttpResult>> Get(string roomId, IGrainFactory grains)
+    {
+        if (!RoomIds.IsWellFormed(roomId) || await grains.GetGrain<IRoomGrain>(roomId).GetAsync() is not { } room)
+            return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        return TypedResults.Ok(room);
+    }
+
+    /// <summary>Rooms the caller hosts or is in, most recent room activity first; closed ones included.</summary>
+    private static async Task<Ok<RoomList>> Mine(HttpContext context, IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IUserGrain>(context.User.UserId()).GetRoomIdsAsync();
+        var rooms = await Task.WhenAll(ids.Take(MineLimit).Select(id => grains.GetGrain<IRoomGrain>(id).GetAsync()));
+        var userId = context.User.UserId();
+        var mine = rooms
+            .Where(r => r is not null && (r.HostId == userId || r.Participants.Any(p => p.UserId == userId)))
+            .OrderByDescending(r => r!.LastActivityAt)
+            .ToList();
+        return TypedResults.Ok(new RoomList(mine!));
+    }
+
+    private static async Task<Results<Ok<RoomView>, ValidationProblem, ProblemHttpResult>> Join(
+        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+    {
+        if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
+        var password = RoomRequests.ReadPassword(body);
+        if (!body.IsValid) return Problems.Invalid(body);
+        if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+
+        var result = await grains.GetGrain<IRoomGrain>(roomId)
+            .JoinAsync(new JoinRoomCommand { User = context.User.Actor(), Password = password });
+        return result.IsOk ? TypedResults.Ok(result.Value!.Room) : Problems.Error(result);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Leave(string roomId, HttpContext context, IGrainFactory grains)
+    {
+        if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        var result = await grains.GetGrain<IRoomGrain>(roomId).LeaveAsync(context.User.UserId());
+        return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
+    }
+
+    private static async Task<Results<Ok<PlaybackState>, ValidationProblem, ProblemHttpResult>> UpdatePlayback(
+        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+    {
+        if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
+        var command = RoomRequests.ReadPlayback(body);
+        if (command is null) return Problems.Invalid(body);
+        if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+
+        var result = await grains.GetGrain<IRoomGrain>(roomId).UpdatePlaybackAsync(context.User.UserId(), command);
+        if (result.IsOk) return TypedResults.Ok(result.Value!);
+        return result.Error == ErrorCodes.StaleVersion
+            ? Problems.Error(result.Error, result.Message!, new Dictionary<string, object?> { ["playback_state"] = result.Value })
+            : Problems.Error(result);
+    }
+
+    private static async Task<Results<Ok<RoomView>, ValidationProblem, ProblemHttpResult>> SetVideo(
+        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+    {
+        if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
+        var source = RoomRequests.ReadVideo(body);
+        if (source is null) return Problems.Invalid(body);
+        if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+
+        var result = await grains.GetGrain<IRoomGrain>(roomId).SetVideoAsync(context.User.UserId(), source);
+        return result.IsOk ? TypedResults.Ok(result.Value!) : Problems.Error(result);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Close(string roomId, HttpContext context, IGrainFactory grains)
+    {
+        if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        var result = await grains.GetGrain<IRoomGrain>(roomId).CloseAsync(context.User.UserId());
+        return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
+    }
+
+    private static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
+        await JsonBody.ReadAsync(context.Request, ct) is { } json ? PayloadReader.Open(json) : null;
+
+    private static ProblemHttpResult NotJson() =>
+        Problems.Error(ErrorCodes.InvalidPayload, $"The body must be a JSON object of at most {JsonBody.MaxBytes} bytes.");
+}
