@@ -1,0 +1,30 @@
+using System.Threading.Channels;
+using CinemaSync.Grains.Abstractions;
+
+namespace CinemaSync.Tests.Infrastructure;
+
+/// <summary>A web node stand-in for grain tests: records what the room tells its observer.</summary>
+public sealed class RecordingObserver : IRoomObserver
+{
+    private readonly Channel<object> _received = Channel.CreateUnbounded<object>();
+
+    public Task OnRoomEventAsync(RoomEvent roomEvent) => Write(roomEvent);
+    public Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined) => Write(joined);
+    public Task OnConnectionRemovedAsync(string connectionId) => Write(connectionId);
+
+    private Task Write(object item)
+    {
+        _received.Writer.TryWrite(item);
+        return Task.CompletedTask;
+    }
+
+    public async Task<T> NextAsync<T>()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var item = await _received.Reader.ReadAsync(cts.Token);
+            if (item is T match) return match;
+        }
+    }
+}
