@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need (nothing beyond the .NET SDK yet), then runs the whole suite.
-set -euo pipefail
+# Installs what the tests need (nothing beyond the .NET SDK yet), then runs the whole suite
+# and ends with one "N passed, N failed" line.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-dotnet test CinemaSync.sln --logger "console;verbosity=normal" 2>&1 | tee /tmp/cinemasync-test.log | grep -vE '^\s+(Passed|Skipped) ' || true
-# The closing line CI reads: "N passed, N failed".
-summary=$(grep -E '^(Passed|Failed)!' /tmp/cinemasync-test.log | tail -1)
-passed=$(grep -Eo 'Passed: +[0-9]+' <<<"$summary" | grep -Eo '[0-9]+' || echo 0)
-failed=$(grep -Eo 'Failed: +[0-9]+' <<<"$summary" | grep -Eo '[0-9]+' || echo 0)
-skipped=$(grep -Eo 'Skipped: +[0-9]+' <<<"$summary" | grep -Eo '[0-9]+' || echo 0)
-echo "tests: $passed passed, $failed failed, $skipped skipped"
-[ -n "$summary" ] && [ "$failed" = 0 ] && grep -q '^Passed!' <<<"$summary"
+log=$(mktemp)
+dotnet test CinemaSync.sln 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+sum() { grep -E '^(Passed|Failed)!' "$log" | grep -Eo "$1: +[0-9]+" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+rm -f "$log"
+[ "$status" = 0 ] && [ "${passed:-0}" -gt 0 ]
