@@ -60,6 +60,14 @@ public sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
             return;
         }
 
+        if (document.TryGetValue(MongoStateDocument.GrainIdField, out var storedGrainId)
+            && storedGrainId.IsString && storedGrainId.AsString != grainId.ToString())
+        {
+            throw new InvalidOperationException(
+                $"MongoDB collection '{stateName}' holds document '{document[MongoStateDocument.IdField]}' for {storedGrainId.AsString}, not {grainId}: " +
+                "two grain types share the state name; give them different state names.");
+        }
+
         grainState.State = document.TryGetValue(MongoStateDocument.StateField, out var state) && state is BsonDocument stateDocument
             ? MongoStateDocument.FromBson<T>(stateDocument)
             : GrainStateJson.CreateDefault<T>();

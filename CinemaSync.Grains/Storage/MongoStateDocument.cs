@@ -23,15 +23,16 @@ public static class MongoStateDocument
     private static readonly JsonWriterSettings RelaxedJson = new() { OutputMode = JsonOutputMode.RelaxedExtendedJson, Indent = false };
 
     /// <summary>
-    /// The document <c>_id</c>: the key itself for string-keyed grains (e.g. the room id), the full
-    /// <see cref="GrainId"/> string (<c>type/key</c>) for integer- and Guid-keyed grains.
+    /// The document <c>_id</c>: the grain's key as Orleans holds it, e.g. the room id <c>abc123</c>
+    /// for <c>room/abc123</c> (integer and Guid keys appear in Orleans' hex form). The key alone is
+    /// unique because a collection holds one state name, which one grain type uses; the full id is
+    /// kept in <c>grain_id</c> and checked on read.
     /// </summary>
-    public static string DocumentId(GrainId grainId)
-    {
-        if (grainId.TryGetIntegerKey(out _, out _) || grainId.TryGetGuidKey(out _, out _))
-            return grainId.ToString();
-        return grainId.Key.ToString()!;
-    }
+    /// <remarks>
+    /// Orleans does not record whether a key was a string, an integer or a Guid: <c>"abc123"</c>
+    /// parses as an integer key, so the key kind cannot decide the id format.
+    /// </remarks>
+    public static string DocumentId(GrainId grainId) => grainId.Key.ToString()!;
 
     /// <summary>Converts a state object to its BSON sub-document (through the shared snake_case JSON).</summary>
     public static BsonDocument ToBson<T>(T state)
