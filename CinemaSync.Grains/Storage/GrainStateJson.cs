@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CinemaSync.Grains.Storage;
 
@@ -21,11 +23,57 @@ public static class GrainStateJson
             DictionaryKeyPolicy = null,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            IncludeFields = true,
             WriteIndented = false,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { KeepNonPublicSettersAndGetOnlyCollections } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>
+    /// System.Text.Json writes a property with a public getter but reads it back only through a public
+    /// setter. State classes are not always written that way (<c>{ get; private set; }</c>,
+    /// <c>List&lt;T&gt; Items { get; } = new();</c>), and silently dropping such a property on read
+    /// would lose data across a restart. So: use a non-public setter when there is one, and fill a
+    /// get-only mutable collection or object in place.
+    /// </summary>
+    private static void KeepNonPublicSettersAndGetOnlyCollections(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+            return;
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.Set is not null || property.AttributeProvider is not PropertyInfo info)
+                continue;
+            if (info.SetMethod is { } setter)
+            {
+                property.Set = (target, value) => setter.Invoke(target, [value]);
+            }
+            else if (IsPopulatable(info.PropertyType))
+            {
+                property.ObjectCreationHandling = JsonObjectCreationHandling.Populate;
+            }
+        }
+    }
+
+    private static bool IsPopulatable(Type type)
+    {
+        if (!type.IsClass || type == typeof(string) || type.IsAbstract || type.IsArray)
+            return false;
+        if (type.IsGenericType)
+        {
+            var definition = type.GetGenericTypeDefinition();
+            if (definition == typeof(List<>) || definition == typeof(Dictionary<,>) || definition == typeof(HashSet<>)
+                || definition == typeof(SortedDictionary<,>) || definition == typeof(SortedSet<>))
+                return true;
+        }
+
+        // Other collections may be read-only or immutable: leave them alone.
+        if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+            return false;
+        return type.GetConstructor(Type.EmptyTypes) is not null;
     }
 
     public static string Serialize<T>(T state) => JsonSerializer.Serialize(state, Options);

@@ -93,8 +93,10 @@ public sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
             }
             catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
             {
+                // A driver retry after a lost reply can find our own insert; anything else is a conflict.
                 var stored = await ReadEtagAsync(collection, id, cancellationToken);
-                throw Conflict("write", stateName, grainId, stored, null, ex);
+                if (stored != newEtag)
+                    throw Conflict("write", stateName, grainId, stored, null, ex);
             }
         }
         else
@@ -106,7 +108,8 @@ public sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
             if (result.MatchedCount != 1)
             {
                 var stored = await ReadEtagAsync(collection, id, cancellationToken);
-                throw Conflict("write", stateName, grainId, stored, grainState.ETag, null);
+                if (stored != newEtag)
+                    throw Conflict("write", stateName, grainId, stored, grainState.ETag, null);
             }
         }
 
