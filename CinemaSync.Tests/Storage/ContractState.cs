@@ -17,6 +17,7 @@ public sealed class ContractState
     public Dictionary<string, ContractMember> MembersById { get; set; } = new(StringComparer.Ordinal);
     public List<ContractChat> Chat { get; set; } = [];
     public Dictionary<string, List<int>> Reactions { get; set; } = new(StringComparer.Ordinal);
+    public List<double> Samples { get; set; } = [];
 
     /// <summary>Added "later": absent from the hand-written old document, so it must keep this default.</summary>
     public string Theme { get; set; } = "dark";
@@ -77,6 +78,7 @@ internal static class ContractStates
             new() { Id = "m2", UserId = "user-2", Text = "", SentAtMs = 0 },
         ],
         Reactions = new(StringComparer.Ordinal) { ["🔥"] = [1, 2, 3], ["empty"] = [] },
+        Samples = [1e300, -1e-300, double.MaxValue, double.MinValue, double.Epsilon, 2.5, 3.0, -7, 1.0 / 3, double.NaN, double.PositiveInfinity, int.MaxValue + 1.0, 9007199254740993.0],
         Theme = "light",
         Tags = [],
     };

@@ -45,6 +45,7 @@ public sealed class MongoStorageOfflineTests
 
         Assert.Equal(GrainStateJson.Serialize(original), GrainStateJson.Serialize(back));
         Assert.Equal(0.1 + 0.2, back.Ratio);
+        Assert.Equal(original.Samples, back.Samples);
         Assert.EndsWith("🎬 שלום", back.Chat[^1].Text);
         Assert.Equal("ضيف", back.MembersById["مستخدم-٣"].DisplayName);
     }

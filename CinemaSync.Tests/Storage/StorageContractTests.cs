@@ -60,6 +60,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         AssertSame(ContractStates.Rich(), read.State);
         Assert.Equal(long.MaxValue - 7, read.State.BigNumber);
         Assert.Equal(0.1 + 0.2, read.State.Ratio);
+        Assert.Equal(ContractStates.Rich().Samples, read.State.Samples);
         Assert.Equal(ContractStates.Unicode, read.State.Chat[0].Text);
         Assert.Equal("ضيف", read.State.MembersById["مستخدم-٣"].DisplayName);
         Assert.Null(read.State.MaxMembers);
