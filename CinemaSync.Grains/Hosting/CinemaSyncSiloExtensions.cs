@@ -1,5 +1,7 @@
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Rooms;
+using CinemaSync.Grains.Storage;
+using MongoDB.Driver;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,14 +19,56 @@ public static class CinemaSyncSiloExtensions
         return silo;
     }
 
-    /// <summary>The grain storage behind <see cref="StorageNames.Default"/>.</summary>
+    /// <summary>
+    /// The grain storage behind <see cref="StorageNames.Default"/>: MongoDB when <c>MONGODB_URI</c>
+    /// is set, else the embedded SQLite file under <c>CINEMASYNC_DATA_DIR</c> (default <c>./data</c>).
+    /// <c>Storage:Provider=memory</c> keeps everything in memory (tests only: nothing survives a restart).
+    /// </summary>
     public static ISiloBuilder AddCinemaSyncStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.AddMemoryGrainStorage(StorageNames.Default);
-        silo.Services.TryAddSingleton(new StorageDescription("memory"));
+        var description = StorageDescription.From(configuration);
+        switch (description.Name)
+        {
+            case StorageDescription.Mongo:
+                silo.AddCinemaSyncMongoStorage(StorageNames.Default, o =>
+                {
+                    o.ConnectionString = configuration["MONGODB_URI"]!;
+                    o.DatabaseName = configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : o.DatabaseName;
+                });
+                break;
+            case StorageDescription.Sqlite:
+                silo.AddCinemaSyncSqliteStorage(StorageNames.Default, o => o.DataDirectory = description.Location);
+                break;
+            default:
+                silo.AddMemoryGrainStorage(StorageNames.Default);
+                break;
+        }
+        silo.Services.TryAddSingleton(description);
         return silo;
     }
 }
 
-/// <summary>Which store the grains persist to, for logs and <c>/api/health</c>.</summary>
-public sealed record StorageDescription(string Name);
+/// <summary>Which store the grains persist to, for the start-up log and <c>/api/health</c>.</summary>
+public sealed record StorageDescription(string Name, string Location)
+{
+    public const string Sqlite = "sqlite";
+    public const string Mongo = "mongodb";
+    public const string Memory = "memory";
+
+    public static StorageDescription From(IConfiguration configuration)
+    {
+        if (configuration["MONGODB_URI"] is { Length: > 0 } uri)
+            return new(Mongo, $"{MongoUrl.Create(uri).Server}/{configuration["MONGODB_DB_NAME"] ?? "cinemasync"}");
+        if (string.Equals(configuration["Storage:Provider"], Memory, StringComparison.OrdinalIgnoreCase))
+            return new(Memory, "process memory");
+        var dataDir = configuration["CINEMASYNC_DATA_DIR"] is { Length: > 0 } dir ? dir : "./data";
+        return new(Sqlite, Path.GetFullPath(dataDir));
+    }
+
+    public override string ToString() => Name switch
+    {
+        Sqlite => $"SQLite (embedded) at {Path.Combine(Location, SqliteStorageOptions.FileName)}",
+        Mongo => $"MongoDB at {Location}",
+        _ => "memory (nothing survives a restart)",
+    };
+}

@@ -15,6 +15,7 @@ public sealed class TestServer : IAsyncDisposable
     public const string JwtSecret = "test-secret-0123456789-0123456789-0123456789";
 
     private readonly WebApplication _app;
+    private bool _ownsDataDirectory;
 
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
@@ -27,10 +28,17 @@ public sealed class TestServer : IAsyncDisposable
         Http = new HttpClient { BaseAddress = baseAddress };
     }
 
+    /// <summary>The SQLite data directory of this server (a fresh temp directory unless given).</summary>
+    public string DataDirectory { get; private init; } = "";
+
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null)
     {
+        string? given = null;
+        settings?.TryGetValue("CINEMASYNC_DATA_DIR", out given);
+        var dataDir = given ?? Directory.CreateTempSubdirectory("cinemasync-test-").FullName;
         var args = new List<string>
         {
+            $"--CINEMASYNC_DATA_DIR={dataDir}",
             "--urls=http://127.0.0.1:0",
             "--environment=Testing",
             $"--JWT_SECRET={JwtSecret}",
@@ -38,11 +46,11 @@ public sealed class TestServer : IAsyncDisposable
             "--Logging:LogLevel:Orleans=Error",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            args.Add($"--{key}={value}");
+            if (key != "CINEMASYNC_DATA_DIR") args.Add($"--{key}={value}");
         var app = CinemaSyncApp.Build(args.ToArray());
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address));
+        return new TestServer(app, new Uri(address)) { DataDirectory = dataDir, _ownsDataDirectory = given is null };
     }
 
     public async Task<TestUser> SignInAsync(string displayName)
@@ -89,6 +97,11 @@ public sealed class TestServer : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_ownsDataDirectory)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 }
 

@@ -23,6 +23,8 @@ public sealed class TwoSiloCluster : IAsyncLifetime
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo) =>
-            silo.AddCinemaSyncGrains(new ConfigurationBuilder().Build());
+            silo.AddCinemaSyncGrains(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "memory" })
+                .Build());
     }
 }

@@ -201,7 +201,7 @@ public sealed class RoomsApiTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var health = await Server.Http.GetFromJsonAsync<JsonElement>("/api/health");
         Assert.Equal("ok", health.Str("status"));
-        Assert.Equal("memory", health.Str("storage"));
+        Assert.Equal("sqlite", health.Str("storage"));
         Assert.Equal("single-process", health.Str("cluster"));
         Assert.False(string.IsNullOrEmpty(health.Str("version")));
     }

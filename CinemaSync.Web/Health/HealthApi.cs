@@ -1,5 +1,6 @@
 using System.Reflection;
 using CinemaSync.Grains.Hosting;
+using CinemaSync.Grains.Storage;
 using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,6 +19,12 @@ public static class HealthApi
         return app;
     }
 
-    private static Ok<HealthBody> Get(StorageDescription storage, ClusterDescription cluster) =>
-        TypedResults.Ok(new HealthBody("ok", storage.Name, cluster.Mode, Version));
+    /// <summary>"degraded" when the store refuses a real write (the answer stays 200 so the body can be read).</summary>
+    private static async Task<Ok<HealthBody>> Get(
+        StorageDescription storage, ClusterDescription cluster, IEnumerable<IStorageHealth> stores, CancellationToken ct)
+    {
+        var healthy = true;
+        foreach (var store in stores) healthy &= await store.IsHealthyAsync(ct);
+        return TypedResults.Ok(new HealthBody(healthy ? "ok" : "degraded", storage.Name, cluster.Mode, Version));
+    }
 }

@@ -1,3 +1,4 @@
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.Health;
@@ -41,6 +42,7 @@ public static class CinemaSyncApp
         app.MapRoomsApi();
         app.MapHub<RoomHub>(RoomHub.Path);
         app.WarnAboutDevelopmentSecret();
+        app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
         return app;
     }
 
