@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+using CinemaSync.Web.Hosting;
+
+namespace CinemaSync.Tests.Infrastructure;
+
+/// <summary>The web node as a real OS process (its own silo and store), for restart and crash tests.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public int Id => _process.Id;
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>The CinemaSync.Web build next to this test build.</summary>
+    public static string WebAssemblyPath
+    {
+        get
+        {
+            var testDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+            var path = testDir.Replace($"{Path.DirectorySeparatorChar}CinemaSync.Tests{Path.DirectorySeparatorChar}",
+                $"{Path.DirectorySeparatorChar}CinemaSync.Web{Path.DirectorySeparatorChar}");
+            return Path.Combine(path, "CinemaSync.Web.dll");
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
+    {
+        var port = FreePorts.Next();
+        var info = new ProcessStartInfo("dotnet", [WebAssemblyPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dataDirectory,
+        };
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["JWT_SECRET"] = TestServer.JwtSecret;
+        info.Environment["CINEMASYNC_DATA_DIR"] = dataDirectory;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+
+        var process = Process.Start(info)!;
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => server.Log(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Log(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    private void Log(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await Http.GetAsync("/api/health")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The server did not answer /api/health within 60 s:\n{Output}");
+    }
+
+    /// <summary>SIGTERM: the graceful stop an operator or orchestrator sends.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>SIGKILL: a crash, no chance to flush anything.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Http.Dispose();
+        _process.Dispose();
+    }
+}
