@@ -20,6 +20,8 @@ public static class ErrorCodes
     public const string GoogleNotConnected = "google_not_connected";
     public const string DriveError = "drive_error";
     public const string FileNotFound = "file_not_found";
+    public const string InvalidInvite = "invalid_invite";
+    public const string ItemNotFound = "item_not_found";
 
     /// <summary>Not in the old backend: the store refused a write, nothing was changed.</summary>
     public const string Unavailable = "unavailable";

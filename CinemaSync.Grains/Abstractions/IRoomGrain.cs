@@ -17,6 +17,19 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>A SignalR connection dropped: its member shows <c>connected: false</c> if it was their last.</summary>
     [Alias("Disconnect")] Task DisconnectAsync(string connectionId);
 
+    [Alias("ReportRtt")] Task ReportRttAsync(string connectionId, int rttMs);
+    [Alias("ReportStatus")] Task<RoomResult<Done>> ReportStatusAsync(string userId, StatusReport report);
+    [Alias("SetRole")] Task<RoomResult<Done>> SetRoleAsync(string userId, string targetUserId, string role);
+    [Alias("TransferHost")] Task<RoomResult<Done>> TransferHostAsync(string userId, string targetUserId);
+    [Alias("Kick")] Task<RoomResult<Done>> KickAsync(string userId, string targetUserId, bool ban);
+    [Alias("UpdateSettings")] Task<RoomResult<RoomSettings>> UpdateSettingsAsync(string userId, SettingsPatch patch);
+    [Alias("QueueAdd")] Task<RoomResult<QueueItem>> QueueAddAsync(string userId, MovieSource source, string? title);
+    [Alias("QueueRemove")] Task<RoomResult<Done>> QueueRemoveAsync(string userId, string itemId);
+    [Alias("QueueMove")] Task<RoomResult<Done>> QueueMoveAsync(string userId, string itemId, int index);
+    [Alias("PlayNext")] Task<RoomResult<PlaybackState>> PlayNextAsync(string userId);
+    /// <summary>The caller's role, or null when not a participant (for invites).</summary>
+    [Alias("RoleOf")] Task<string?> RoleOfAsync(string userId);
+
     /// <summary>A web node (re-)subscribes with all its local connections of this room.</summary>
     [Alias("Subscribe")] Task SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections);
 }

@@ -14,6 +14,9 @@ public interface IRoomObserver : IGrainObserver
     /// <summary>Add the connection to the room's group, then send it <c>room_joined</c>.</summary>
     [OneWay] Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined);
 
+    /// <summary>To these connections only (kicked, member_status).</summary>
+    [OneWay] Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message);
+
     /// <summary>The connection no longer belongs to the room (left, kicked, room closed).</summary>
     [OneWay] Task OnConnectionRemovedAsync(string connectionId);
 }

@@ -5,6 +5,8 @@ public static class PlaybackStatus
     public const string Idle = "idle";
     public const string Paused = "paused";
     public const string Playing = "playing";
+    /// <summary>Held by the server until every connected member has buffered (or the timeout).</summary>
+    public const string Waiting = "waiting";
 }
 
 /// <summary>

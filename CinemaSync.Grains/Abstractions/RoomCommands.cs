@@ -35,6 +35,37 @@ public sealed record JoinRoomCommand
     [Id(1)] public string? Password { get; init; }
     /// <summary>Null for a REST join: membership only, no events.</summary>
     [Id(2)] public RoomConnection? Connection { get; init; }
+    /// <summary>A valid invite for this room was presented: no password needed (bans still apply).</summary>
+    [Id(3)] public bool Invited { get; init; }
+    /// <summary>The last seq the client applied, on a reconnect.</summary>
+    [Id(4)] public long? LastSeq { get; init; }
+}
+
+public static class MemberStates
+{
+    public const string Buffering = "buffering";
+    public const string Ready = "ready";
+    public const string Ended = "ended";
+}
+
+[GenerateSerializer, Immutable]
+public sealed record StatusReport
+{
+    [Id(0)] public required string State { get; init; }
+    [Id(1)] public double Position { get; init; }
+    [Id(2)] public int? RttMs { get; init; }
+}
+
+/// <summary>Only the fields present change.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SettingsPatch
+{
+    [Id(0)] public bool? ChatEnabled { get; init; }
+    [Id(1)] public bool? ReactionsEnabled { get; init; }
+    [Id(2)] public int? MaxParticipants { get; init; }
+    [Id(3)] public bool? WaitForBuffering { get; init; }
+    [Id(4)] public int? BufferTimeoutMs { get; init; }
+    [Id(5)] public int? HostGraceMs { get; init; }
 }
 
 [GenerateSerializer, Immutable]

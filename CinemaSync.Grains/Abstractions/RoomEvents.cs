@@ -3,15 +3,21 @@ using System.Text.Json.Serialization;
 namespace CinemaSync.Grains.Abstractions;
 
 /// <summary>
-/// A server → client room event. The record's properties are the wire payload (snake_case);
-/// <see cref="Name"/> is the SignalR method name the web node sends it under.
+/// A server → client message about a room. The record's properties are the wire payload
+/// (snake_case); <see cref="Name"/> is the SignalR method name the web node sends it under.
 /// </summary>
 [GenerateSerializer, Immutable]
-public abstract record RoomEvent
+public abstract record RoomMessage
 {
     [Id(0)] public required string RoomId { get; init; }
-    [Id(1)] public long Seq { get; init; }
     [JsonIgnore] public abstract string Name { get; }
+}
+
+/// <summary>A broadcast room event: numbered by the room's <c>seq</c>, kept for resume.</summary>
+[GenerateSerializer, Immutable]
+public abstract record RoomEvent : RoomMessage
+{
+    [Id(0)] public long Seq { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -78,5 +84,68 @@ public sealed record RoomUpdatedEvent : RoomEvent
 public sealed record RoomClosedEvent : RoomEvent
 {
     public const string EventName = "room_closed";
+    public override string Name => EventName;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record HostChangedEvent : RoomEvent
+{
+    public const string EventName = "host_changed";
+    [Id(0)] public required string HostId { get; init; }
+    /// <summary>Who handed host over; null when the server did (host failover).</summary>
+    [Id(1)] public string? By { get; init; }
+    public override string Name => EventName;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record RoleChangedEvent : RoomEvent
+{
+    public const string EventName = "role_changed";
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public required string Role { get; init; }
+    public override string Name => EventName;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record PresenceChangedEvent : RoomEvent
+{
+    public const string EventName = "presence_changed";
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public bool Connected { get; init; }
+    public override string Name => EventName;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record QueueUpdatedEvent : RoomEvent
+{
+    public const string EventName = "queue_updated";
+    [Id(0)] public required IReadOnlyList<QueueItem> Queue { get; init; }
+    public override string Name => EventName;
+}
+
+/// <summary>To the kicked member's connections only; not numbered.</summary>
+[GenerateSerializer, Immutable]
+public sealed record KickedMessage : RoomMessage
+{
+    public const string EventName = "kicked";
+    [Id(0)] public bool Banned { get; init; }
+    public override string Name => EventName;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record MemberStatusEntry
+{
+    [Id(0)] public required string UserId { get; init; }
+    [Id(1)] public double DriftMs { get; init; }
+    [Id(2)] public int RttMs { get; init; }
+    [Id(3)] public required string Status { get; init; }
+}
+
+/// <summary>To the host and co-hosts only, at most once a second; not numbered.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberStatusMessage : RoomMessage
+{
+    public const string EventName = "member_status";
+    [Id(0)] public required IReadOnlyList<MemberStatusEntry> Members { get; init; }
     public override string Name => EventName;
 }

@@ -40,11 +40,15 @@ public static class PlaybackRules
         return null;
     }
 
-    /// <summary>Applies a command from a participant with <paramref name="actorRole"/>.</summary>
-    public static RoomResult<PlaybackState> Apply(PlaybackState current, PlaybackCommand command, string actorRole, long now)
+    /// <summary>
+    /// Applies a command from a participant with <paramref name="actorRole"/>. A start or a seek
+    /// while playing is scheduled <paramref name="leadMs"/> ahead, so every member starts the
+    /// same frame at the same instant.
+    /// </summary>
+    public static RoomResult<PlaybackState> Apply(PlaybackState current, PlaybackCommand command, string actorRole, long now, int leadMs = 0)
     {
-        if (actorRole != ParticipantRoles.Host)
-            return RoomResult<PlaybackState>.Fail(ErrorCodes.NotHost, "Only the host controls playback.");
+        if (!ParticipantRoles.CanControl(actorRole))
+            return RoomResult<PlaybackState>.Fail(ErrorCodes.NotHost, "Only the host or a co-host controls playback.");
         if (Validate(command) is { } problem)
             return RoomResult<PlaybackState>.Fail(ErrorCodes.InvalidPayload, problem);
         if (command.BaseVersion is { } baseVersion && baseVersion != current.Version)
@@ -56,10 +60,37 @@ public static class PlaybackRules
             Status = command.Status,
             Position = command.Position,
             Rate = command.Rate ?? 1,
-            UpdatedAt = now,
+            UpdatedAt = command.Status == PlaybackStatus.Playing ? now + leadMs : now,
             Version = current.Version + 1,
         });
     }
+
+    /// <summary>Someone is buffering: hold everyone where the video is now.</summary>
+    public static PlaybackState EnterWaiting(PlaybackState playing, long now) => playing with
+    {
+        Status = PlaybackStatus.Waiting,
+        Position = PositionAt(playing, now),
+        UpdatedAt = now,
+        Version = playing.Version + 1,
+    };
+
+    /// <summary>Everyone is ready (or the wait timed out): start again, scheduled.</summary>
+    public static PlaybackState Resume(PlaybackState waiting, long now, int leadMs) => waiting with
+    {
+        Status = PlaybackStatus.Playing,
+        UpdatedAt = now + leadMs,
+        Version = waiting.Version + 1,
+    };
+
+    /// <summary>A queued video starts playing from 0, scheduled.</summary>
+    public static PlaybackState StartNext(PlaybackState current, long now, int leadMs) => new()
+    {
+        Status = PlaybackStatus.Playing,
+        Position = 0,
+        Rate = 1,
+        UpdatedAt = now + leadMs,
+        Version = current.Version + 1,
+    };
 
     /// <summary>A new video: paused at 0 (idle without one), as a new version.</summary>
     public static PlaybackState Reset(PlaybackState current, bool hasVideo, long now) =>

@@ -36,6 +36,16 @@ internal sealed class RoomConnections
     public List<(string ConnectionId, IRoomObserver Node)> All() =>
         _byConnection.Select(c => (c.Key, c.Value.Node)).ToList();
 
+    public string? UserOf(string connectionId) =>
+        _byConnection.TryGetValue(connectionId, out var entry) ? entry.UserId : null;
+
+    public IRoomObserver? NodeOf(string connectionId) =>
+        _byConnection.TryGetValue(connectionId, out var entry) ? entry.Node : null;
+
+    public IEnumerable<string> ConnectionIds => _byConnection.Keys;
+
+    public IEnumerable<string> UsersConnected => _countByUser.Keys;
+
     public bool NodeHasConnections(IRoomObserver node) => _byConnection.Values.Any(c => c.Node.Equals(node));
 
     /// <summary>Makes <paramref name="node"/>'s connections exactly <paramref name="connections"/>.</summary>

@@ -9,17 +9,21 @@ namespace CinemaSync.Grains.Rooms;
 /// <summary>
 /// One room. Every accepted command changes the state, writes it through, and only then
 /// tells the web nodes, so no client ever sees an event the store does not have.
+/// Roles, sync and queue commands live in the partial files beside this one.
 /// </summary>
 [GrainType("room")]
-public sealed class RoomGrain : Grain, IRoomGrain
+public sealed partial class RoomGrain : Grain, IRoomGrain
 {
     public const int ChatHistoryLength = 100;
+    /// <summary>Events kept in memory for <c>join_room</c> with <c>last_seq</c>.</summary>
+    public const int ResumeWindow = 256;
 
     private readonly IPersistentState<RoomState> _state;
     private readonly TimeProvider _clock;
     private readonly ILogger<RoomGrain> _log;
     private readonly ObserverManager<IRoomObserver> _nodes;
     private readonly RoomConnections _connections = new();
+    private readonly LinkedList<RoomEvent> _recentEvents = new();
 
     public RoomGrain(
         [PersistentState(StateNames.Room, StorageNames.Default)] IPersistentState<RoomState> state,
@@ -82,16 +86,21 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task<RoomView?> GetAsync() => Task.FromResult(Room.Exists ? View() : null);
 
+    public Task<string?> RoleOfAsync(string userId) => Task.FromResult(Room.Participant(userId)?.Role);
+
     public async Task<RoomResult<JoinResult>> JoinAsync(JoinRoomCommand command)
     {
         if (Refuse<JoinResult>() is { } refused) return refused;
 
         var user = command.User;
+        if (Room.Banned.Contains(user.UserId))
+            return RoomResult<JoinResult>.Fail(ErrorCodes.Banned, "You are banned from this room.");
         var participant = Room.Participant(user.UserId);
-        UserJoinedEvent? joinedEvent = null;
+        var events = new List<RoomEvent>();
+        var isNew = participant is null;
         if (participant is null)
         {
-            if (Room.IsPrivate && (command.Password is null || Room.PasswordHash is null
+            if (Room.IsPrivate && !command.Invited && (command.Password is null || Room.PasswordHash is null
                                    || !PasswordHasher.Verify(command.Password, Room.PasswordHash)))
                 return RoomResult<JoinResult>.Fail(ErrorCodes.InvalidPassword, "Invalid password.");
             if (Room.Participants.Count >= Room.Settings.MaxParticipants)
@@ -107,36 +116,63 @@ public sealed class RoomGrain : Grain, IRoomGrain
             };
             Room.Participants.Add(participant);
             if (participant.Role == ParticipantRoles.Host) Room.HostId = user.UserId;
-            joinedEvent = new UserJoinedEvent
+            events.Add(new UserJoinedEvent
             {
                 RoomId = RoomId,
                 Seq = NextSeq(),
                 User = ViewOf(participant) with { Connected = command.Connection is not null },
-            };
-            if (!await TryPersistAsync()) return Unavailable<JoinResult>();
-            await GrainFactory.GetGrain<IUserGrain>(user.UserId).AddRoomAsync(RoomId);
+            });
         }
+        else if (command.Connection is not null && !_connections.IsConnected(user.UserId))
+        {
+            events.Add(new PresenceChangedEvent { RoomId = RoomId, Seq = NextSeq(), UserId = user.UserId, Connected = true });
+        }
+
+        // What a reconnecting member missed: computed before this join's own events count.
+        var lastSeqBefore = Room.Seq - events.Count;
+        if (events.Count > 0 && !await TryPersistAsync()) return Unavailable<JoinResult>();
+        if (isNew) await GrainFactory.GetGrain<IUserGrain>(user.UserId).AddRoomAsync(RoomId);
 
         if (command.Connection is { } connection)
         {
             _connections.Add(connection.ConnectionId, user.UserId, connection.Node);
             _nodes.Subscribe(connection.Node, connection.Node);
         }
-        if (joinedEvent is not null) Broadcast(joinedEvent);
+        if (user.UserId == Room.HostId) HostIsBack();
+        events.ForEach(Broadcast);
 
         var view = View();
         if (command.Connection is { } joiner)
             _ = joiner.Node.OnConnectionJoinedAsync(joiner.ConnectionId, new RoomJoinedEvent { RoomId = RoomId, Seq = Room.Seq, Room = view });
-        return RoomResult<JoinResult>.Ok(new JoinResult { Room = view, ChatHistory = Room.Chat.ToList() });
+
+        var result = new JoinResult { Room = view, ChatHistory = Room.Chat.ToList() };
+        if (!isNew && command.LastSeq is { } lastSeq)
+            result = Resume(result, lastSeq, lastSeqBefore);
+        return RoomResult<JoinResult>.Ok(result);
+    }
+
+    /// <summary>The events after <paramref name="lastSeq"/>, or a resync when they are no longer all kept.</summary>
+    private JoinResult Resume(JoinResult result, long lastSeq, long seqBeforeJoin)
+    {
+        if (lastSeq >= seqBeforeJoin) return result with { MissedEvents = [] };
+        var oldestKept = _recentEvents.First?.Value.Seq ?? long.MaxValue;
+        if (lastSeq + 1 < oldestKept || lastSeq > Room.Seq) return result with { Resync = true };
+        return result with { MissedEvents = _recentEvents.Where(e => e.Seq > lastSeq && e.Seq <= seqBeforeJoin).ToList() };
     }
 
     public async Task<RoomResult<Done>> LeaveAsync(string userId)
     {
         if (!Room.Exists) return RoomResult<Done>.Fail(ErrorCodes.RoomNotFound, "Room not found.");
-        var participant = Room.Participant(userId);
-        if (participant is null) return RoomResult<Done>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
+        if (Room.Participant(userId) is null) return RoomResult<Done>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
+        return await RemoveParticipantAsync(userId, kicked: null);
+    }
 
+    /// <summary>Leave and kick share this: the participant goes, host passes on if it was the host.</summary>
+    private async Task<RoomResult<Done>> RemoveParticipantAsync(string userId, KickedMessage? kicked)
+    {
+        var participant = Room.Participant(userId)!;
         Room.Participants.Remove(participant);
+        ForgetSync(userId);
         var events = new List<RoomEvent> { new UserLeftEvent { RoomId = RoomId, Seq = NextSeq(), UserId = userId } };
         if (participant.Role == ParticipantRoles.Host && Room.Participants.Count > 0)
         {
@@ -145,11 +181,14 @@ public sealed class RoomGrain : Grain, IRoomGrain
             Room.HostId = heir.UserId;
             events.Add(new RoomUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), Room = View() });
         }
+        if (kicked is { Banned: true }) Room.Banned.Add(userId);
         if (!await TryPersistAsync()) return Unavailable<Done>();
         await GrainFactory.GetGrain<IUserGrain>(userId).RemoveRoomAsync(RoomId);
 
+        var connections = _connections.OfUser(userId);
+        if (kicked is not null) SendTo(connections.Select(c => c.ConnectionId), kicked);
         events.ForEach(Broadcast);
-        foreach (var (connectionId, node) in _connections.OfUser(userId))
+        foreach (var (connectionId, node) in connections)
             RemoveConnection(connectionId, node);
         return RoomResult<Done>.Ok(Done.Value);
     }
@@ -160,13 +199,15 @@ public sealed class RoomGrain : Grain, IRoomGrain
         if (Room.Participant(userId) is not { } participant)
             return RoomResult<PlaybackState>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
 
-        var result = PlaybackRules.Apply(Room.Playback, command, participant.Role, Now);
+        var result = PlaybackRules.Apply(Room.Playback, command, participant.Role, Now, LeadMs());
         if (!result.IsOk) return result;
 
         Room.Playback = result.Value!;
+        EndWaiting();
         var updated = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = userId };
         if (!await TryPersistAsync()) return Unavailable<PlaybackState>();
         Broadcast(updated);
+        EnsureTicking();
         return result;
     }
 
@@ -219,12 +260,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
         if (Refuse<RoomView>() is { } refused) return refused;
         if (Room.Participant(userId) is not { } participant)
             return RoomResult<RoomView>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
-        if (participant.Role != ParticipantRoles.Host)
-            return RoomResult<RoomView>.Fail(ErrorCodes.NotHost, "Only the host sets the video.");
+        if (!ParticipantRoles.CanControl(participant.Role))
+            return RoomResult<RoomView>.Fail(ErrorCodes.NotHost, "Only the host or a co-host sets the video.");
 
-        var now = Now;
         Room.MovieSource = source;
-        Room.Playback = PlaybackRules.Reset(Room.Playback, source.HasVideo, now);
+        Room.Playback = PlaybackRules.Reset(Room.Playback, source.HasVideo, Now);
+        EndWaiting();
         var seq = NextSeq();
         var view = View();
         if (!await TryPersistAsync()) return Unavailable<RoomView>();
@@ -239,6 +280,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return RoomResult<Done>.Fail(ErrorCodes.NotHost, "Only the host closes the room.");
 
         Room.IsActive = false;
+        EndWaiting();
         var closed = new RoomClosedEvent { RoomId = RoomId, Seq = NextSeq() };
         if (!await TryPersistAsync()) return Unavailable<Done>();
         Broadcast(closed);
@@ -248,11 +290,14 @@ public sealed class RoomGrain : Grain, IRoomGrain
         return RoomResult<Done>.Ok(Done.Value);
     }
 
-    public Task DisconnectAsync(string connectionId)
+    public async Task DisconnectAsync(string connectionId)
     {
-        if (_connections.Remove(connectionId) is { } node && !_connections.NodeHasConnections(node))
-            _nodes.Unsubscribe(node);
-        return Task.CompletedTask;
+        if (_connections.NodeOf(connectionId) is not { } node) return;
+        var userId = _connections.UserOf(connectionId);
+        _connections.Remove(connectionId);
+        _rttByConnection.Remove(connectionId);
+        if (!_connections.NodeHasConnections(node)) _nodes.Unsubscribe(node);
+        if (userId is not null) await AnnounceDroppedAsync([userId]);
     }
 
     public Task SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections)
@@ -261,21 +306,49 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _connections.Replace(node, members);
         if (members.Count > 0) _nodes.Subscribe(node, node);
         else _nodes.Unsubscribe(node);
+        if (_connections.IsConnected(Room.HostId)) HostIsBack();
         return Task.CompletedTask;
     }
 
-    private Task DropExpiredNodesAsync()
+    private async Task DropExpiredNodesAsync()
     {
         _nodes.ClearExpired();
+        var before = _connections.UsersConnected.ToList();
         _connections.RemoveWhere(node => !_nodes.Observers.ContainsKey(node));
-        return Task.CompletedTask;
+        await AnnounceDroppedAsync(before.Where(u => !_connections.IsConnected(u)).ToList());
     }
 
-    private void Broadcast(RoomEvent roomEvent) => _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
+    /// <summary>Members whose last connection went: <c>presence_changed</c>, and the host's grace period starts.</summary>
+    private async Task AnnounceDroppedAsync(IReadOnlyList<string> userIds)
+    {
+        var gone = userIds.Where(u => !_connections.IsConnected(u) && Room.Participant(u) is not null).ToList();
+        if (gone.Count == 0 || !Room.IsActive) return;
+        var events = gone.Select(u => (RoomEvent)new PresenceChangedEvent { RoomId = RoomId, Seq = NextSeq(), UserId = u, Connected = false }).ToList();
+        foreach (var u in gone) _buffering.Remove(u);
+        if (!await TryPersistAsync()) return;
+        events.ForEach(Broadcast);
+        if (gone.Contains(Room.HostId)) HostWentAway();
+        if (Room.Playback.Status == PlaybackStatus.Waiting) await ResumeIfAllReadyAsync();
+    }
+
+    private void Broadcast(RoomEvent roomEvent)
+    {
+        _recentEvents.AddLast(roomEvent);
+        if (_recentEvents.Count > ResumeWindow) _recentEvents.RemoveFirst();
+        _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
+    }
+
+    /// <summary>A message for some connections only, one call per node that holds any of them.</summary>
+    private void SendTo(IEnumerable<string> connectionIds, RoomMessage message)
+    {
+        foreach (var byNode in connectionIds.Select(id => (Id: id, Node: _connections.NodeOf(id))).Where(c => c.Node is not null).GroupBy(c => c.Node!))
+            _ = byNode.Key.OnDirectedAsync(byNode.Select(c => c.Id).ToList(), message);
+    }
 
     private void RemoveConnection(string connectionId, IRoomObserver node)
     {
         _connections.Remove(connectionId);
+        _rttByConnection.Remove(connectionId);
         _ = node.OnConnectionRemovedAsync(connectionId);
         if (!_connections.NodeHasConnections(node)) _nodes.Unsubscribe(node);
     }
@@ -291,6 +364,17 @@ public sealed class RoomGrain : Grain, IRoomGrain
     {
         if (!Room.Exists) return RoomResult<T>.Fail(ErrorCodes.RoomNotFound, "Room not found.");
         if (!Room.IsActive) return RoomResult<T>.Fail(ErrorCodes.RoomClosed, "The room is closed.");
+        return null;
+    }
+
+    /// <summary>Refusals for commands only the host or a co-host may give.</summary>
+    private RoomResult<T>? RefuseUnlessController<T>(string userId, bool hostOnly = false)
+    {
+        if (Refuse<T>() is { } refused) return refused;
+        if (Room.Participant(userId) is not { } participant)
+            return RoomResult<T>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
+        if (hostOnly ? participant.Role != ParticipantRoles.Host : !ParticipantRoles.CanControl(participant.Role))
+            return RoomResult<T>.Fail(ErrorCodes.NotHost, hostOnly ? "Only the host can do this." : "Only the host or a co-host can do this.");
         return null;
     }
 
@@ -327,6 +411,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         DisplayName = p.DisplayName,
         Role = p.Role,
         Connected = _connections.IsConnected(p.UserId),
+        Sync = SyncOf(p.UserId),
     };
 
     private RoomView View() => new()
@@ -342,6 +427,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         Participants = Room.Participants.Select(ViewOf).ToList(),
         PlaybackState = Room.Playback,
         Seq = Room.Seq,
+        Queue = Room.Queue.ToList(),
         LastActivityAt = Room.LastActivityAt,
     };
 }

@@ -21,6 +21,9 @@ public sealed class RoomState
     /// <summary>The last <see cref="RoomGrain.ChatHistoryLength"/> messages, oldest first.</summary>
     [Id(11)] public List<ChatMessage> Chat { get; set; } = [];
     [Id(12)] public long LastActivityAt { get; set; }
+    /// <summary>User ids that may never rejoin.</summary>
+    [Id(13)] public List<string> Banned { get; set; } = [];
+    [Id(14)] public List<QueueItem> Queue { get; set; } = [];
 
     public bool Exists => CreatedAt > 0;
 

@@ -47,10 +47,14 @@ public sealed class RestartTests : IDisposable
             await SendAsync(server, HttpMethod.Post, $"/api/rooms/{roomId}/join", member, new { password = "pw" });
             await SendAsync(server, HttpMethod.Post, $"/api/rooms/{roomId}/playback", host, new { status = "playing", position = 0.0 });
             await SendAsync(server, HttpMethod.Post, $"/api/rooms/{roomId}/playback", host, new { status = "paused", position = 42.0 });
-            await using var client = await RoomClient.ConnectAsync(server.BaseAddress, member.Token);
-            (await client.JoinAsync(roomId)).AssertOk();
-            (await client.InvokeAsync("chat_message", new { room_id = roomId, text = "see you after the restart" })).AssertOk();
-            before = await SendAsync(server, HttpMethod.Get, $"/api/rooms/{roomId}", host);
+            await using (var client = await RoomClient.ConnectAsync(server.BaseAddress, member.Token))
+            {
+                (await client.JoinAsync(roomId)).AssertOk();
+                (await client.InvokeAsync("chat_message", new { room_id = roomId, text = "see you after the restart" })).AssertOk();
+            }
+            // The drop is itself an event (presence_changed): wait for it so "before" is final.
+            do before = await SendAsync(server, HttpMethod.Get, $"/api/rooms/{roomId}", host);
+            while (before.GetProperty("participants").EnumerateArray().Any(p => p.GetProperty("connected").GetBoolean()));
             await server.StopAsync();
         }
 
@@ -109,7 +113,9 @@ public sealed class RestartTests : IDisposable
                     Interlocked.Exchange(ref lastAcked, version);
                 }
             });
-            while (Interlocked.Read(ref lastAcked) < 50) await Task.Delay(5);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (Interlocked.Read(ref lastAcked) < 50 && !burst.IsCompleted) await Task.Delay(5, deadline.Token);
+            Assert.False(burst.IsCompleted, $"The burst stopped early: {burst.Exception}");
             await server.KillAsync();
             burstDone.Cancel();
             await Assert.ThrowsAnyAsync<Exception>(() => burst);

@@ -11,6 +11,7 @@ public sealed class RecordingObserver : IRoomObserver
     public Task OnRoomEventAsync(RoomEvent roomEvent) => Write(roomEvent);
     public Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined) => Write(joined);
     public Task OnConnectionRemovedAsync(string connectionId) => Write(connectionId);
+    public Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message) => Write(message);
 
     private Task Write(object item)
     {

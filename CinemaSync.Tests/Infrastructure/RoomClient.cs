@@ -12,7 +12,8 @@ public sealed class RoomClient : IAsyncDisposable
     public static readonly string[] EventNames =
     [
         "room_joined", "user_joined", "user_left", "playback_updated", "new_chat_message",
-        "new_reaction", "room_updated", "room_closed",
+        "new_reaction", "room_updated", "room_closed", "host_changed", "role_changed", "kicked",
+        "member_status", "presence_changed", "queue_updated",
     ];
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

@@ -46,6 +46,7 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["JWT_SECRET"] = TestServer.JwtSecret;
         info.Environment["CINEMASYNC_DATA_DIR"] = dataDirectory;
+        foreach (var (key, value) in TestServer.GenerousRateLimits) info.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = Process.Start(info)!;

@@ -14,6 +14,15 @@ public sealed class TestServer : IAsyncDisposable
 {
     public const string JwtSecret = "test-secret-0123456789-0123456789-0123456789";
 
+    /// <summary>Tests drive the hub faster than people do; the rate-limit tests set their own limits.</summary>
+    public static readonly IReadOnlyDictionary<string, string> GenerousRateLimits = new Dictionary<string, string>
+    {
+        ["RateLimits:ChatPerSecond"] = "100000", ["RateLimits:ChatBurst"] = "100000",
+        ["RateLimits:ReactionsPerSecond"] = "100000", ["RateLimits:ReactionsBurst"] = "100000",
+        ["RateLimits:PlaybackPerSecond"] = "100000", ["RateLimits:PlaybackBurst"] = "100000",
+        ["RateLimits:JoinsPerSecond"] = "100000", ["RateLimits:JoinsBurst"] = "100000",
+    };
+
     private readonly WebApplication _app;
     private bool _ownsDataDirectory;
 
@@ -45,6 +54,8 @@ public sealed class TestServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         };
+        foreach (var (key, value) in GenerousRateLimits)
+            if (settings?.ContainsKey(key) != true) args.Add($"--{key}={value}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             if (key != "CINEMASYNC_DATA_DIR") args.Add($"--{key}={value}");
         var app = CinemaSyncApp.Build(args.ToArray());

@@ -204,7 +204,7 @@ public sealed class RoomHubTests(ServerFixture fixture) : IClassFixture<ServerFi
     }
 
     [Fact]
-    public async Task Disconnect_MarksMemberNotConnected_AndBroadcastsNothing()
+    public async Task Disconnect_MarksMemberNotConnected_AndBroadcastsOnlyPresenceChanged()
     {
         var (roomId, host, hostClient, users, members) = await RoomWithMembersAsync(1);
         var before = await Server.GetRoomAsync(host, roomId);
@@ -221,7 +221,11 @@ public sealed class RoomHubTests(ServerFixture fixture) : IClassFixture<ServerFi
         }
 
         Assert.False(member.GetProperty("connected").GetBoolean());
-        Assert.Equal(before.Long("seq"), (await Server.GetRoomAsync(host, roomId)).Long("seq"));
+        var presence = (await hostClient.WaitForAsync("presence_changed")).Single();
+        Assert.Equal(users[0].UserId, presence.Str("user_id"));
+        Assert.False(presence.GetProperty("connected").GetBoolean());
+        Assert.Equal(before.Long("seq") + 1, presence.Long("seq"));
+        Assert.Equal(before.Long("seq") + 1, (await Server.GetRoomAsync(host, roomId)).Long("seq"));
         Assert.Empty(hostClient.EventsNamed("user_left"));
     }
 

@@ -34,14 +34,14 @@ public sealed class RoomsApiTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal("Friday", room.Str("name"));
         Assert.Equal(host.UserId, room.Str("host_id"));
         Assert.True(room.GetProperty("is_active").GetBoolean());
-        Assert.Equal(["room_id", "name", "host_id", "is_private", "is_active", "created_at", "movie_source", "settings", "participants", "playback_state", "seq"],
+        Assert.Equal(["room_id", "name", "host_id", "is_private", "is_active", "created_at", "movie_source", "settings", "participants", "playback_state", "seq", "queue"],
             room.EnumerateObject().Select(p => p.Name));
         Assert.Equal("googleDrive", room.GetProperty("movie_source").Str("type"));
         Assert.Equal("1AbC_d-9", room.GetProperty("movie_source").Str("file_id"));
         Assert.Equal(8, room.GetProperty("settings").GetProperty("max_participants").GetInt32());
         Assert.False(room.GetProperty("settings").GetProperty("reactions_enabled").GetBoolean());
         var participant = room.GetProperty("participants").EnumerateArray().Single();
-        Assert.Equal(["user_id", "display_name", "role", "connected"], participant.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["user_id", "display_name", "role", "connected", "sync"], participant.EnumerateObject().Select(p => p.Name));
         Assert.Equal("host", participant.Str("role"));
         Assert.Equal("Ana", participant.Str("display_name"));
         var playback = room.GetProperty("playback_state");

@@ -40,7 +40,7 @@ public static class CinemaSyncApp
         app.MapHealthApi();
         app.MapAuthApi();
         app.MapRoomsApi();
-        app.MapHub<RoomHub>(RoomHub.Path);
+        app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
         app.WarnAboutDevelopmentSecret();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
         return app;

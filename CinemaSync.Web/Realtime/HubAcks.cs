@@ -24,6 +24,25 @@ public static class HubAcks
     public sealed record Joined(RoomView Room, IReadOnlyList<ChatMessage> ChatHistory)
     {
         [JsonPropertyOrder(-1)] public bool Ok => true;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<MissedEvent>? MissedEvents { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool Resync { get; init; }
+    }
+
+    /// <summary>An event as it would have been received: its name and its payload.</summary>
+    public sealed record MissedEvent(string Event, object Payload);
+
+    public sealed record QueuedItem(QueueItem Item)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public sealed record SettingsUpdated(RoomSettings Settings)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
     }
 
     public sealed record Playback(PlaybackState PlaybackState)

@@ -28,6 +28,12 @@ internal sealed class NodeRoomObserver(
         Observe(hub.Clients.Client(connectionId).SendAsync(joined.Name, joined));
     }
 
+    public Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message)
+    {
+        Observe(hub.Clients.Clients(connectionIds).SendAsync(message.Name, message));
+        return Task.CompletedTask;
+    }
+
     public async Task OnConnectionRemovedAsync(string connectionId)
     {
         await hub.Groups.RemoveFromGroupAsync(connectionId, Group);

@@ -1,4 +1,5 @@
 using CinemaSync.Web.Api;
+using CinemaSync.Web.Rooms;
 
 namespace CinemaSync.Web.Realtime;
 
@@ -8,6 +9,9 @@ public static class RealtimeSetup
     {
         builder.Services.AddOptions<RealtimeOptions>().Bind(builder.Configuration.GetSection(RealtimeOptions.Section));
         builder.Services.AddSignalR().AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section));
+        builder.Services.AddSingleton<HubRateLimiter>();
+        builder.Services.AddSingleton<InviteTokens>();
         builder.Services.AddSingleton<RoomEventRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomEventRelay>());
         return builder;

@@ -1,4 +1,5 @@
 using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,7 @@ public sealed class RoomEventRelay(
     private readonly object _gate = new();
     private readonly Dictionary<string, Subscription> _rooms = new();
     private readonly Dictionary<string, HashSet<string>> _roomsByConnection = new();
+    private readonly Dictionary<string, RttWindow> _rttByConnection = new();
 
     /// <summary>Rooms with a live subscription on this node.</summary>
     public int RoomCount
@@ -92,6 +94,7 @@ public sealed class RoomEventRelay(
     {
         lock (_gate)
         {
+            _rttByConnection.Remove(connectionId);
             if (!_roomsByConnection.Remove(connectionId, out var connectionRooms)) return [];
             foreach (var roomId in connectionRooms)
             {
@@ -100,6 +103,20 @@ public sealed class RoomEventRelay(
                 DropIfUnused(roomId, subscription);
             }
             return connectionRooms;
+        }
+    }
+
+    /// <summary>
+    /// Adds a round-trip sample of a connection (its last 8 kept, their minimum used). Returns the
+    /// new RTT and the rooms to tell when it changed, else null.
+    /// </summary>
+    public (int RttMs, IReadOnlyCollection<string> Rooms)? ReportRtt(string connectionId, int rttMs)
+    {
+        lock (_gate)
+        {
+            if (!_roomsByConnection.TryGetValue(connectionId, out var rooms)) return null;
+            if (!_rttByConnection.TryGetValue(connectionId, out var window)) _rttByConnection[connectionId] = window = new RttWindow();
+            return window.Add(rttMs) ? (window.Current!.Value, rooms.ToList()) : null;
         }
     }
 

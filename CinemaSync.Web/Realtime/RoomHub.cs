@@ -14,7 +14,8 @@ namespace CinemaSync.Web.Realtime;
 /// wrongly typed field is an <c>invalid_payload</c> ack rather than a binding exception.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProvider clock, ILogger<RoomHub> logger) : Hub
+public sealed class RoomHub(
+    IGrainFactory grains, RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
 {
     public const string Path = "/hubs/room";
 
@@ -26,6 +27,7 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        limiter.Forget(Context.ConnectionId);
         foreach (var roomId in relay.Disconnected(Context.ConnectionId))
         {
             try
@@ -44,8 +46,11 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
     {
         var roomId = RoomRequests.ReadRoomId(body);
         var password = RoomRequests.ReadPassword(body);
-        body.Integer("last_seq", min: 0);
+        var lastSeq = body.Integer("last_seq", min: 0);
+        var invite = body.String("invite", maxLength: 512, trim: false);
         if (!body.IsValid) return Invalid(body);
+        if (invite is not null && !invites.IsValid(invite, roomId!))
+            return HubAcks.Fail(ErrorCodes.InvalidInvite, "The invite is not valid for this room, or has expired.");
 
         var connectionId = Context.ConnectionId;
         var node = relay.BeginJoin(roomId!);
@@ -57,6 +62,8 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
                 User = actor,
                 Password = password,
                 Connection = new RoomConnection { ConnectionId = connectionId, Node = node },
+                Invited = invite is not null,
+                LastSeq = lastSeq,
             });
         }
         finally
@@ -64,8 +71,14 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
             if (!relay.EndJoin(roomId!, connectionId, actor.UserId, result?.IsOk == true))
                 await Room(roomId!).DisconnectAsync(connectionId);
         }
-        return result.IsOk ? new HubAcks.Joined(result.Value!.Room, result.Value.ChatHistory) : HubAcks.Fail(result);
-    });
+        if (!result.IsOk) return HubAcks.Fail(result);
+        var joined = result.Value!;
+        return new HubAcks.Joined(joined.Room, joined.ChatHistory)
+        {
+            MissedEvents = joined.MissedEvents?.Select(e => new HubAcks.MissedEvent(e.Name, e)).ToList(),
+            Resync = joined.Resync,
+        };
+    }, HubAction.Join);
 
     [HubMethodName("leave_room")]
     public Task<object> LeaveRoom(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -85,7 +98,7 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
         var result = await Room(roomId!).UpdatePlaybackAsync(actor.UserId, command!);
         if (result.IsOk) return new HubAcks.Playback(result.Value!);
         return HubAcks.Fail(result) with { PlaybackState = result.Value };
-    });
+    }, HubAction.Playback);
 
     [HubMethodName("chat_message")]
     public Task<object> ChatMessage(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -95,7 +108,7 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).SendChatAsync(actor.UserId, text!);
         return result.IsOk ? new HubAcks.Chat(result.Value!) : HubAcks.Fail(result);
-    });
+    }, HubAction.Chat);
 
     [HubMethodName("reaction")]
     public Task<object> Reaction(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -105,30 +118,143 @@ public sealed class RoomHub(IGrainFactory grains, RoomEventRelay relay, TimeProv
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).ReactAsync(actor.UserId, emoji!);
         return result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
-    });
+    }, HubAction.Reaction);
 
     [HubMethodName("sync_time")]
     public Task<object> SyncTime(JsonElement payload)
     {
         var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return Run(payload, (_, body) =>
+        return Run(payload, async (_, body) =>
         {
             var clientTime = body.Number("client_time", required: true);
-            if (!body.IsValid) return Task.FromResult(Invalid(body));
-            object ack = new HubAcks.SyncTime(clientTime!.Value, receivedAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            return Task.FromResult(ack);
+            var rtt = body.Integer("rtt_ms", min: 0, max: 60_000);
+            if (!body.IsValid) return Invalid(body);
+            var ack = new HubAcks.SyncTime(clientTime!.Value, receivedAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (rtt is { } rttMs) await ReportRttAsync((int)rttMs);
+            return ack;
         });
     }
+
+    /// <summary>Tells the rooms of this connection its RTT when its minimum of the last 8 changed.</summary>
+    private async Task ReportRttAsync(int rttMs)
+    {
+        if (relay.ReportRtt(Context.ConnectionId, rttMs) is not { } changed) return;
+        foreach (var roomId in changed.Rooms)
+            await Room(roomId).ReportRttAsync(Context.ConnectionId, changed.RttMs);
+    }
+
+    [HubMethodName("report_status")]
+    public Task<object> ReportStatus(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var report = RoomRequests.ReadStatusReport(body);
+        if (!body.IsValid) return Invalid(body);
+        if (report!.RttMs is { } rtt) await ReportRttAsync(rtt);
+        return Ack(await Room(roomId!).ReportStatusAsync(actor.UserId, report));
+    });
+
+    [HubMethodName("set_role")]
+    public Task<object> SetRole(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var userId = RoomRequests.ReadUserId(body);
+        var role = body.String("role", required: true, maxLength: 16, trim: false);
+        if (role is not null and not (ParticipantRoles.CoHost or ParticipantRoles.Member)) body.Fail("role", "must be \"co_host\" or \"member\".");
+        if (!body.IsValid) return Invalid(body);
+        return Ack(await Room(roomId!).SetRoleAsync(actor.UserId, userId!, role!));
+    });
+
+    [HubMethodName("transfer_host")]
+    public Task<object> TransferHost(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var userId = RoomRequests.ReadUserId(body);
+        if (!body.IsValid) return Invalid(body);
+        return Ack(await Room(roomId!).TransferHostAsync(actor.UserId, userId!));
+    });
+
+    [HubMethodName("kick_member")]
+    public Task<object> KickMember(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var userId = RoomRequests.ReadUserId(body);
+        var ban = body.Bool("ban") ?? false;
+        if (!body.IsValid) return Invalid(body);
+        return Ack(await Room(roomId!).KickAsync(actor.UserId, userId!, ban));
+    });
+
+    [HubMethodName("update_settings")]
+    public Task<object> UpdateSettings(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var patch = body.Object("settings", required: true) is { } settings ? RoomRequests.ReadSettingsPatch(settings) : null;
+        if (!body.IsValid) return Invalid(body);
+        var result = await Room(roomId!).UpdateSettingsAsync(actor.UserId, patch!);
+        return result.IsOk ? new HubAcks.SettingsUpdated(result.Value!) : HubAcks.Fail(result);
+    });
+
+    [HubMethodName("queue_add")]
+    public Task<object> QueueAdd(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var source = body.Object("movie_source", required: true) is { } s ? RoomRequests.ReadMovieSource(s) : null;
+        var title = body.String("title", maxLength: TextRules.RoomNameMaxLength * 2);
+        if (!body.IsValid) return Invalid(body);
+        var result = await Room(roomId!).QueueAddAsync(actor.UserId, source!, title);
+        return result.IsOk ? new HubAcks.QueuedItem(result.Value!) : HubAcks.Fail(result);
+    }, HubAction.Playback);
+
+    [HubMethodName("queue_remove")]
+    public Task<object> QueueRemove(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
+        if (!body.IsValid) return Invalid(body);
+        return Ack(await Room(roomId!).QueueRemoveAsync(actor.UserId, itemId!));
+    }, HubAction.Playback);
+
+    [HubMethodName("queue_move")]
+    public Task<object> QueueMove(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
+        var index = body.Integer("index", required: true, min: 0, max: 10_000);
+        if (!body.IsValid) return Invalid(body);
+        return Ack(await Room(roomId!).QueueMoveAsync(actor.UserId, itemId!, (int)index!.Value));
+    }, HubAction.Playback);
+
+    [HubMethodName("play_next")]
+    public Task<object> PlayNext(JsonElement payload) => Run(payload, async (actor, body) =>
+    {
+        var roomId = RoomRequests.ReadRoomId(body);
+        if (!body.IsValid) return Invalid(body);
+        var result = await Room(roomId!).PlayNextAsync(actor.UserId);
+        return result.IsOk ? new HubAcks.Playback(result.Value!) : HubAcks.Fail(result);
+    }, HubAction.Playback);
+
+    private static object Ack<T>(RoomResult<T> result) => result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
 
     private IRoomGrain Room(string roomId) => grains.GetGrain<IRoomGrain>(roomId);
 
     private static object Invalid(PayloadReader body) => HubAcks.Fail(ErrorCodes.InvalidPayload, body.Summary);
 
-    /// <summary>Checks the token is still valid, reads the payload, and turns any failure into an ack.</summary>
-    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle)
+    /// <summary>
+    /// Checks the token is still valid and the rate limit, reads the payload, and turns any failure
+    /// into an ack. A connection that keeps hitting the limit is closed.
+    /// </summary>
+    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction? limited = null)
     {
         if (Context.User is not { } user || user.IsExpired(clock.GetUtcNow()))
             return HubAcks.Fail(ErrorCodes.Unauthorized, "The token has expired; sign in again and reconnect.");
+        if (limited is { } action && !limiter.TryAcquire(action, Context.ConnectionId, user.UserId()))
+        {
+            if (limiter.RefusedTooOften(Context.ConnectionId))
+            {
+                logger.LogWarning("Closing connection {ConnectionId}: it kept flooding the hub", Context.ConnectionId);
+                Context.Abort();
+            }
+            return HubAcks.Fail(ErrorCodes.RateLimited, "Too many requests; slow down.");
+        }
         var body = PayloadReader.Open(payload);
         if (!body.IsValid) return Invalid(body);
         try

@@ -24,7 +24,7 @@ public static class RoomRequests
         return new CreateRoom(name!, isPrivate, isPrivate ? password : null, source!, settings!);
     }
 
-    private static MovieSource? ReadMovieSource(PayloadReader source)
+    public static MovieSource? ReadMovieSource(PayloadReader source)
     {
         var type = source.String("type", required: true, maxLength: 32);
         switch (type)
@@ -55,8 +55,38 @@ public static class RoomRequests
             ReactionsEnabled = settings.Bool("reactions_enabled") ?? defaults.ReactionsEnabled,
             MaxParticipants = (int)(settings.Integer("max_participants", min: RoomSettings.MinParticipants,
                 max: RoomSettings.MaxParticipantsLimit) ?? defaults.MaxParticipants),
+            WaitForBuffering = settings.Bool("wait_for_buffering") ?? defaults.WaitForBuffering,
+            BufferTimeoutMs = (int)(settings.Integer("buffer_timeout_ms", min: RoomSettings.MinBufferTimeoutMs,
+                max: RoomSettings.MaxBufferTimeoutMs) ?? defaults.BufferTimeoutMs),
+            HostGraceMs = (int)(settings.Integer("host_grace_ms", min: RoomSettings.MinHostGraceMs,
+                max: RoomSettings.MaxHostGraceMs) ?? defaults.HostGraceMs),
         };
     }
+
+    /// <summary><c>update_settings</c>: only the fields given change.</summary>
+    public static SettingsPatch ReadSettingsPatch(PayloadReader settings) => new()
+    {
+        ChatEnabled = settings.Bool("chat_enabled"),
+        ReactionsEnabled = settings.Bool("reactions_enabled"),
+        MaxParticipants = (int?)settings.Integer("max_participants", min: RoomSettings.MinParticipants, max: RoomSettings.MaxParticipantsLimit),
+        WaitForBuffering = settings.Bool("wait_for_buffering"),
+        BufferTimeoutMs = (int?)settings.Integer("buffer_timeout_ms", min: RoomSettings.MinBufferTimeoutMs, max: RoomSettings.MaxBufferTimeoutMs),
+        HostGraceMs = (int?)settings.Integer("host_grace_ms", min: RoomSettings.MinHostGraceMs, max: RoomSettings.MaxHostGraceMs),
+    };
+
+    public static StatusReport? ReadStatusReport(PayloadReader body)
+    {
+        var state = body.String("state", required: true, maxLength: 16, trim: false);
+        if (state is not null and not (MemberStates.Buffering or MemberStates.Ready or MemberStates.Ended))
+            body.Fail("state", "must be \"buffering\", \"ready\" or \"ended\".");
+        var position = body.Number("position", required: true);
+        if (position < 0) body.Fail("position", "must be 0 or more.");
+        var rtt = body.Integer("rtt_ms", min: 0, max: 60_000);
+        if (!body.IsValid) return null;
+        return new StatusReport { State = state!, Position = position!.Value, RttMs = (int?)rtt };
+    }
+
+    public static string? ReadUserId(PayloadReader body) => body.String("user_id", required: true, maxLength: 128, minLength: 1, trim: false);
 
     /// <summary><c>PUT /api/rooms/{id}/video</c>: <c>{ file_id, owner }</c> or <c>{ url }</c>.</summary>
     public static MovieSource? ReadVideo(PayloadReader body)

@@ -11,6 +11,11 @@ public static class RoomsApi
 {
     public sealed record RoomList(IReadOnlyList<RoomView> Rooms);
 
+    public sealed record Invite(string InviteToken, long ExpiresAt, string Url)
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("invite")] public string InviteToken { get; init; } = InviteToken;
+    }
+
     private const int MineLimit = 100;
 
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder app)
@@ -24,6 +29,7 @@ public static class RoomsApi
         rooms.MapPost("/{roomId}/playback", UpdatePlayback);
         rooms.MapPut("/{roomId}/video", SetVideo);
         rooms.MapDelete("/{roomId}", Close);
+        rooms.MapPost("/{roomId}/invites", CreateInvite);
         return app;
     }
 
@@ -125,6 +131,27 @@ public static class RoomsApi
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
         var result = await grains.GetGrain<IRoomGrain>(roomId).CloseAsync(context.User.UserId());
         return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
+    }
+
+    /// <summary>A signed, expiring invite: joins a private room without its password (host and co-hosts).</summary>
+    private static async Task<Results<Ok<Invite>, ValidationProblem, ProblemHttpResult>> CreateInvite(
+        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IConfiguration config, CancellationToken ct)
+    {
+        if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
+        var minutes = body.Integer("expires_in_minutes", min: 1, max: 7 * 24 * 60);
+        if (!body.IsValid) return Problems.Invalid(body);
+        if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        var room = grains.GetGrain<IRoomGrain>(roomId);
+        if (await room.GetAsync() is not { } view) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (!view.IsActive) return Problems.Error(ErrorCodes.RoomClosed, "The room is closed.");
+        var role = await room.RoleOfAsync(context.User.UserId());
+        if (role is null) return Problems.Error(ErrorCodes.NotMember, "You are not a member of this room.");
+        if (!ParticipantRoles.CanControl(role)) return Problems.Error(ErrorCodes.NotHost, "Only the host or a co-host invites.");
+
+        var (token, expiresAt) = invites.Create(roomId, minutes is { } m ? TimeSpan.FromMinutes(m) : InviteTokens.DefaultLifetime);
+        var site = (config["FRONTEND_URL"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
+                   ?? $"{context.Request.Scheme}://{context.Request.Host}";
+        return TypedResults.Ok(new Invite(token, expiresAt, $"{site.TrimEnd('/')}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
     }
 
     private static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
