@@ -269,7 +269,7 @@ public sealed class LoadTestRunner
             _join.RecordTicks(Stopwatch.GetTimestamp() - t1);
             if (ack is null || !ack.Ok || ack.Room is null)
             {
-                Error("join_refused", $"{member}: {ack?.Error} {ack?.Message}");
+                Error("join_refused", $"{member}: {ack?.Describe()}");
                 return;
             }
             member.JoinSeq = ack.Room.Seq;
@@ -384,7 +384,7 @@ public sealed class LoadTestRunner
                     new { room_id = room.RoomId, status, position, rate = 1.0 }, timeout.Token);
                 if (ack is null || !ack.Ok || ack.PlaybackState is null)
                 {
-                    Error("playback_refused", $"{host}: {ack?.Error} {ack?.Message}");
+                    Error("playback_refused", $"{host}: {ack?.Describe()}");
                     // Nothing was broadcast: the next command reuses this slot.
                     Volatile.Write(ref room.SendTicks[slot], 0);
                     continue;
@@ -436,7 +436,7 @@ public sealed class LoadTestRunner
                     new { room_id = room.RoomId, text = $"load test message {k}" }, timeout.Token);
                 if (ack is null || !ack.Ok)
                 {
-                    Error("chat_refused", $"{sender}: {ack?.Error} {ack?.Message}");
+                    Error("chat_refused", $"{sender}: {ack?.Describe()}");
                     continue;
                 }
                 Interlocked.Increment(ref _chats);
@@ -472,7 +472,7 @@ public sealed class LoadTestRunner
                 _syncRtt.RecordTicks(Stopwatch.GetTimestamp() - t0);
                 if (ack is null || !ack.Ok)
                 {
-                    Error("sync_refused", $"{member}: {ack?.Error} {ack?.Message}");
+                    Error("sync_refused", $"{member}: {ack?.Describe()}");
                     continue;
                 }
                 Interlocked.Increment(ref _syncs);

@@ -24,7 +24,11 @@ internal class Ack
 {
     public bool Ok { get; set; }
     public string? Error { get; set; }
-    public string? Message { get; set; }
+    /// <summary>Human text on a refusal, the chat message object on a chat ack: read only when a string.</summary>
+    public System.Text.Json.JsonElement Message { get; set; }
+
+    public string Describe() =>
+        $"{Error} {(Message.ValueKind == System.Text.Json.JsonValueKind.String ? Message.GetString() : null)}".Trim();
 }
 
 internal sealed class JoinAck : Ack
