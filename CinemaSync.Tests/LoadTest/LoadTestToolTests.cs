@@ -1,0 +1,95 @@
+using CinemaSync.LoadTest;
+
+namespace CinemaSync.Tests.LoadTest;
+
+public sealed class LatencyHistogramTests
+{
+    [Fact]
+    public void PercentileMicros_IsWithinOnePercent_WhenValuesAreUniform()
+    {
+        var histogram = new LatencyHistogram();
+        for (long v = 1; v <= 100_000; v++)
+        {
+            histogram.RecordMicros(v);
+        }
+
+        Assert.InRange(histogram.PercentileMicros(0.50), 49_500, 50_500);
+        Assert.InRange(histogram.PercentileMicros(0.99), 98_000, 100_000);
+        Assert.Equal(100_000, histogram.PercentileMicros(1.0));
+        Assert.Equal(100.0, histogram.Summarize().Max);
+        Assert.Equal(100_000, histogram.Count);
+    }
+
+    [Fact]
+    public void IndexOf_IsMonotonicAndInvertible_AcrossBucketBoundaries()
+    {
+        int previous = -1;
+        for (long v = 0; v < 5_000_000; v = v < 1000 ? v + 1 : v + 997)
+        {
+            int index = LatencyHistogram.IndexOf(v);
+            Assert.True(index >= previous);
+            Assert.True(LatencyHistogram.HighestOf(index) >= v);
+            Assert.True(index == 0 || LatencyHistogram.HighestOf(index - 1) < v);
+            previous = index;
+        }
+    }
+
+    [Fact]
+    public void Summarize_IsZero_WhenNothingWasRecorded()
+    {
+        var summary = new LatencyHistogram().Summarize();
+
+        Assert.Equal(0, summary.Count);
+        Assert.Equal(0, summary.P99);
+    }
+}
+
+public sealed class LoadTestOptionsTests
+{
+    [Fact]
+    public void Parse_CollectsEveryUrl_WhenUrlIsRepeated()
+    {
+        var options = LoadTestOptions.Parse(
+            ["--url", "http://127.0.0.1:1/", "--url=http://127.0.0.1:2", "--rooms", "7", "--members", "4", "--rate", "0.5", "--json", "out.json"],
+            out string? error);
+
+        Assert.Null(error);
+        Assert.NotNull(options);
+        Assert.Equal(["http://127.0.0.1:1", "http://127.0.0.1:2"], options.Urls);
+        Assert.Equal(7, options.Rooms);
+        Assert.Equal(4, options.Members);
+        Assert.Equal(0.5, options.Rate);
+        Assert.Equal("out.json", options.JsonPath);
+        Assert.Equal(4, options.EffectiveMaxParticipants);
+    }
+
+    [Theory]
+    [InlineData("--rooms", "0")]
+    [InlineData("--rate", "-1")]
+    [InlineData("--bogus", "1")]
+    [InlineData("--url", "ftp://x")]
+    public void Parse_ReportsAnError_WhenAnArgumentIsBad(string name, string value)
+    {
+        var options = LoadTestOptions.Parse(["--url", "http://127.0.0.1:1", name, value], out string? error);
+
+        Assert.Null(options);
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void Parse_ReturnsNoOptionsAndNoError_WhenHelpIsAsked()
+    {
+        var options = LoadTestOptions.Parse(["--help"], out string? error);
+
+        Assert.Null(options);
+        Assert.Null(error);
+        Assert.Contains("--join-rate", LoadTestOptions.HelpText);
+    }
+
+    [Fact]
+    public void Parse_RequiresAUrl()
+    {
+        Assert.Null(LoadTestOptions.Parse(["--rooms", "1"], out string? error));
+        Assert.Contains("--url", error);
+    }
+}
