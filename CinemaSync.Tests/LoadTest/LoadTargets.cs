@@ -22,9 +22,10 @@ public sealed class RelayTarget : ILoadTarget
 
     public string Url { get; }
 
-    public static async Task<ILoadTarget> StartAsync()
+    /// <param name="args">Extra relay arguments, e.g. <c>--Relay:DropEvery 4</c> to inject faults.</param>
+    public static async Task<ILoadTarget> StartAsync(params string[] args)
     {
-        var (app, url) = await RelayServer.StartAsync(["--urls", "http://127.0.0.1:0"]);
+        var (app, url) = await RelayServer.StartAsync(["--urls", "http://127.0.0.1:0", .. args]);
         return new RelayTarget(app, url);
     }
 

@@ -72,3 +72,29 @@ public sealed class RelayLoadTestSmokeTests(ITestOutputHelper output) : LoadTest
 {
     protected override Task<ILoadTarget> StartTargetAsync() => RelayTarget.StartAsync();
 }
+
+/// <summary>The accounting itself: a relay told to drop and repeat events is caught, exactly.</summary>
+public sealed class LoadTestAccountingTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task RunAsync_CountsEveryDropAndRepeat_WhenTheRelayInjectsFaults()
+    {
+        // Every 4th playback_updated of a room skips one member, every 5th is sent twice.
+        await using var target = await RelayTarget.StartAsync("--Relay:DropEvery", "4", "--Relay:DuplicateEvery", "5");
+        var options = new LoadTestOptions { Rooms = 2, Members = 3, Duration = 3, Rate = 4, SyncInterval = 0, Grace = 1, Progress = false };
+        options.Urls.Add(target.Url);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var result = await LoadTestRunner.RunAsync(options, timeout.Token);
+        output.WriteLine(result.ToTable());
+
+        // 3 s at 4/s: 12 commands a room, so drops at the 4th, 8th, 12th and repeats at the 5th, 10th.
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(24, result.Commands);
+        Assert.Equal(24 * 3, result.ExpectedDeliveries);
+        Assert.Equal(2 * 3, result.Lost);
+        Assert.Equal(result.ExpectedDeliveries - 2 * 3, result.Deliveries);
+        Assert.Equal(2 * 2 * 3, result.Duplicated);
+        Assert.False(result.Success);
+    }
+}

@@ -11,7 +11,7 @@ namespace CinemaSync.Bench.Relay;
 /// real hub it takes each payload as a JsonElement and answers expected failures with an ack.
 /// </summary>
 [Authorize]
-public sealed class RelayHub(RelayState state) : Hub
+public sealed class RelayHub(RelayState state, RelayFaults faults) : Hub
 {
     private string UserId => Context.User?.FindFirst("sub")?.Value ?? throw new HubException("unauthorized");
 
@@ -29,6 +29,10 @@ public sealed class RelayHub(RelayState state) : Hub
         RoomDto snapshot;
         lock (room.Gate)
         {
+            if (!room.ConnectionIds.Contains(Context.ConnectionId))
+            {
+                room.ConnectionIds.Add(Context.ConnectionId);
+            }
             int index = room.Participants.FindIndex(p => p.UserId == userId);
             if (index < 0)
             {
@@ -53,6 +57,10 @@ public sealed class RelayHub(RelayState state) : Hub
         }
         if (snapshot is null)
         {
+            lock (room.Gate)
+            {
+                room.ConnectionIds.Remove(Context.ConnectionId);
+            }
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, room.Group);
             return new ErrorAck("room_full", "the room is full");
         }
@@ -75,6 +83,7 @@ public sealed class RelayHub(RelayState state) : Hub
         Task broadcast = Task.CompletedTask;
         lock (room.Gate)
         {
+            room.ConnectionIds.Remove(Context.ConnectionId);
             if (room.Participants.RemoveAll(p => p.UserId == userId) > 0)
             {
                 room.Seq++;
@@ -135,7 +144,15 @@ public sealed class RelayHub(RelayState state) : Hub
             next = new PlaybackState(status, position, rate, RelayState.Now(), room.Playback.Version + 1);
             room.Playback = next;
             room.Seq++;
-            broadcast = Clients.Group(room.Group).SendAsync("playback_updated", new PlaybackUpdated(room.RoomId, next, userId, room.Seq));
+            var update = new PlaybackUpdated(room.RoomId, next, userId, room.Seq);
+            long n = ++room.PlaybackBroadcasts;
+            broadcast = faults.DropEvery > 0 && n % faults.DropEvery == 0 && room.ConnectionIds.Count > 0
+                ? Clients.GroupExcept(room.Group, room.ConnectionIds[^1]).SendAsync("playback_updated", update)
+                : Clients.Group(room.Group).SendAsync("playback_updated", update);
+            if (faults.DuplicateEvery > 0 && n % faults.DuplicateEvery == 0)
+            {
+                broadcast = Task.WhenAll(broadcast, Clients.Group(room.Group).SendAsync("playback_updated", update));
+            }
         }
         await broadcast;
         return new PlaybackAck(next);
@@ -199,6 +216,21 @@ public sealed class RelayHub(RelayState state) : Hub
             return Invalid("client_time must be an integer");
         }
         return new SyncTimeAck(clientTime, receivedAt, RelayState.Now());
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var item in Context.Items)
+        {
+            if (item.Value is RelayRoom room)
+            {
+                lock (room.Gate)
+                {
+                    room.ConnectionIds.Remove(Context.ConnectionId);
+                }
+            }
+        }
+        return base.OnDisconnectedAsync(exception);
     }
 
     private bool TryRoom(JsonElement payload, out RelayRoom room, out object refusal)

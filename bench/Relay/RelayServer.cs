@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -50,6 +51,9 @@ public static class RelayServer
         var tokens = new TokenIssuer(key);
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton<RelayState>();
+        builder.Services.AddSingleton(new RelayFaults(
+            builder.Configuration.GetValue<int>("Relay:DropEvery"),
+            builder.Configuration.GetValue<int>("Relay:DuplicateEvery")));
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>

@@ -44,6 +44,13 @@ public sealed class RelayState
     public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }
 
+/// <summary>
+/// Deliberate faults, for testing that the load tester sees them: every DropEvery-th
+/// playback_updated of a room skips the room's last joined connection, every DuplicateEvery-th
+/// is sent twice. Off (0) unless configured (<c>--Relay:DropEvery N</c>, <c>--Relay:DuplicateEvery N</c>).
+/// </summary>
+public sealed record RelayFaults(int DropEvery, int DuplicateEvery);
+
 /// <summary>One room: seq and playback version move under <see cref="Gate"/>, broadcasts start inside it.</summary>
 public sealed class RelayRoom(string roomId, string name, string hostId, bool isPrivate, JsonElement movieSource, JsonElement settings, int maxParticipants)
 {
@@ -60,6 +67,9 @@ public sealed class RelayRoom(string roomId, string name, string hostId, bool is
     public List<Participant> Participants { get; } = [];
     public PlaybackState Playback { get; set; } = new("paused", 0, 1, RelayState.Now(), 0);
     public long Seq { get; set; }
+    /// <summary>Connections joined to the room, in join order (fault injection picks from these).</summary>
+    public List<string> ConnectionIds { get; } = [];
+    public long PlaybackBroadcasts { get; set; }
 
     /// <summary>Call under <see cref="Gate"/>.</summary>
     public RoomDto Snapshot() => new(RoomId, Name, HostId, IsPrivate, true, CreatedAt, MovieSource, Settings,
