@@ -31,6 +31,10 @@ public sealed class LoadTestOptions
     public int RestConcurrency { get; set; } = 16;
     /// <summary>Per-call timeout of hub invocations and connection starts, seconds.</summary>
     public double CallTimeout { get; set; } = 30;
+    /// <summary>A local server process to sample from /proc (CPU over the command phase, RSS).</summary>
+    public int? ServerPid { get; set; }
+    /// <summary>Seconds to keep every member connected, idle, after the run (RSS is sampled at its end).</summary>
+    public double Hold { get; set; }
     /// <summary>Live progress line on stderr every second.</summary>
     public bool Progress { get; set; } = true;
 
@@ -58,6 +62,11 @@ public sealed class LoadTestOptions
           --token-file PATH      pre-minted backend tokens, one a line, room-major, host first
                                  (default: one POST /api/auth/dev per member)
           --json PATH            write the result as JSON (snake_case) to PATH
+          --server-pid PID       a server process on this machine: report its CPU time over the
+                                 command phase (per delivery) and its RSS before the joins and
+                                 with all members joined (per member), read from /proc
+          --hold S               keep all members connected and idle S seconds after the run,
+                                 then sample the server's RSS (default 0)
           --rest-concurrency N   concurrent REST calls (default 16)
           --call-timeout S       timeout of one hub call or connection start (default 30)
           --no-progress          no live progress line on stderr
@@ -153,6 +162,12 @@ public sealed class LoadTestOptions
                         break;
                     case "--call-timeout":
                         o.CallTimeout = NonNegative(arg, Value());
+                        break;
+                    case "--server-pid":
+                        o.ServerPid = PositiveInt(arg, Value());
+                        break;
+                    case "--hold":
+                        o.Hold = NonNegative(arg, Value());
                         break;
                     case "--no-progress":
                         o.Progress = false;

@@ -35,6 +35,14 @@ public sealed record LoadTestResult
     public int JoinedMembers { get; init; }
     public double DurationS { get; init; }
     public double WallS { get; init; }
+    public int? ServerPid { get; init; }
+    /// <summary>Server CPU seconds (user + system) from the first command to the end of the grace period.</summary>
+    public double? ServerCpuS { get; init; }
+    public double? ServerCpuUsPerDelivery { get; init; }
+    public long? ServerRssKbBaseline { get; init; }
+    public long? ServerRssKbLoaded { get; init; }
+    /// <summary>(loaded - baseline) / joined members; no GC is forced, so it includes floating garbage.</summary>
+    public double? ServerRssKbPerMember { get; init; }
     public required IReadOnlyDictionary<string, long> ErrorKinds { get; init; }
     public required IReadOnlyList<string> ErrorSamples { get; init; }
     public required string ClientNoDelay { get; init; }
@@ -72,6 +80,10 @@ public sealed record LoadTestResult
         foreach (string sample in ErrorSamples)
         {
             sb.AppendLine(inv, $"  e.g. {sample}");
+        }
+        if (ServerPid is not null)
+        {
+            sb.AppendLine(inv, $"server pid {ServerPid}: cpu {ServerCpuS:0.00} s over the command phase = {ServerCpuUsPerDelivery:0.0} µs per delivery; rss {ServerRssKbBaseline} kB before joins, {ServerRssKbLoaded} kB loaded = {ServerRssKbPerMember:0.0} kB per member");
         }
         sb.AppendLine(ClientNoDelay);
         sb.AppendLine(ServerNoDelay);

@@ -46,6 +46,7 @@ public sealed class LoadTestRunner
     private long _joined;
     private volatile bool _stopping;
     private volatile string _phase = "init";
+    private ServerProbe.Sample? _serverBaseline, _serverRunStart, _serverRunEnd, _serverLoaded;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private LoadTestRunner(LoadTestOptions options, TextWriter? progress, bool progressInPlace)
@@ -88,13 +89,22 @@ public sealed class LoadTestRunner
             _phase = "rooms";
             await CreateRoomsAsync(rest, rooms, ct);
             _phase = "join";
+            _serverBaseline = Probe();
             await ConnectAndJoinAsync(connector, rooms, ct);
             _phase = "run";
+            _serverRunStart = Probe();
             await DriveAsync(rooms, ct);
             _phase = "grace";
             await GraceAsync(rooms, ct);
+            _serverRunEnd = Probe();
             _phase = "final seq";
             await FetchFinalSeqAsync(rest, rooms, ct);
+            if (_o.Hold > 0)
+            {
+                _phase = "hold";
+                await Task.Delay(TimeSpan.FromSeconds(_o.Hold), ct);
+            }
+            _serverLoaded = Probe();
         }
         finally
         {
@@ -621,14 +631,24 @@ public sealed class LoadTestRunner
                 }
             }
         }
+        long deliveries = SumDeliveries(rooms);
+        double? cpu = _serverRunStart is { } a && _serverRunEnd is { } b ? Math.Round(b.CpuSeconds - a.CpuSeconds, 3) : null;
+        long joined = Interlocked.Read(ref _joined);
         return new LoadTestResult
         {
+            ServerPid = _o.ServerPid,
+            ServerCpuS = cpu,
+            ServerCpuUsPerDelivery = cpu is double c && deliveries > 0 ? Math.Round(c * 1e6 / deliveries, 2) : null,
+            ServerRssKbBaseline = _serverBaseline?.RssKb,
+            ServerRssKbLoaded = _serverLoaded?.RssKb,
+            ServerRssKbPerMember = _serverBaseline is { } r0 && _serverLoaded is { } r1 && joined > 0
+                ? Math.Round((r1.RssKb - r0.RssKb) / (double)joined, 2) : null,
             DeliveryMs = _delivery.Summarize(),
             TimeToLastMemberMs = _ttlm.Summarize(),
             JoinMs = _join.Summarize(),
             ConnectMs = _connect.Summarize(),
             SyncRttMs = _syncRtt.Summarize(),
-            Deliveries = SumDeliveries(rooms),
+            Deliveries = deliveries,
             ExpectedDeliveries = Interlocked.Read(ref _expected),
             Lost = lost,
             Duplicated = duplicated,
@@ -650,6 +670,8 @@ public sealed class LoadTestRunner
             ServerNoDelay = serverNoDelay,
         };
     }
+
+    private ServerProbe.Sample? Probe() => _o.ServerPid is int pid ? ServerProbe.TryRead(pid) : null;
 
     private static long SumDeliveries(RoomRun[] rooms)
     {
