@@ -24,6 +24,8 @@ public sealed class LoadTestOptions
     public double Grace { get; set; } = 3;
     /// <summary>Rooms' settings.max_participants; null = members (at least 2).</summary>
     public int? MaxParticipants { get; set; }
+    /// <summary>Extra room settings (a JSON object) merged into POST /api/rooms settings, e.g. {"wait_for_buffering":false}.</summary>
+    public Dictionary<string, System.Text.Json.JsonElement> RoomSettings { get; } = [];
     /// <summary>One pre-minted token a line (first R×M used, room-major, host first); null = dev login.</summary>
     public string? TokenFile { get; set; }
     public string? JsonPath { get; set; }
@@ -59,6 +61,8 @@ public sealed class LoadTestOptions
           --join-rate J          member connects+joins started per second (default 200)
           --grace S              seconds to wait for late deliveries after the last command (default 3)
           --max-participants N   rooms' settings.max_participants (default: members, at least 2)
+          --room-settings JSON   extra room settings merged into POST /api/rooms, e.g.
+                                 '{"wait_for_buffering":false}'
           --token-file PATH      pre-minted backend tokens, one a line, room-major, host first
                                  (default: one POST /api/auth/dev per member)
           --json PATH            write the result as JSON (snake_case) to PATH
@@ -150,6 +154,20 @@ public sealed class LoadTestOptions
                         break;
                     case "--max-participants":
                         o.MaxParticipants = PositiveInt(arg, Value());
+                        break;
+                    case "--room-settings":
+                        try
+                        {
+                            var extra = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(Value());
+                            foreach (var (key, value) in extra ?? [])
+                            {
+                                o.RoomSettings[key] = value;
+                            }
+                        }
+                        catch (System.Text.Json.JsonException)
+                        {
+                            throw new FormatException("--room-settings must be a JSON object");
+                        }
                         break;
                     case "--token-file":
                         o.TokenFile = Value();

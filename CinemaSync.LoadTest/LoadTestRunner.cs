@@ -196,7 +196,7 @@ public sealed class LoadTestRunner
                         name = $"loadtest room {room.Index}",
                         is_private = false,
                         movie_source = new { type = "directLink", url = "https://example.com/v.mp4" },
-                        settings = new { max_participants = _o.EffectiveMaxParticipants },
+                        settings = RoomSettings(),
                     }, options: RestJson),
                 };
                 request.Headers.Authorization = new("Bearer", room.Members[0].Token);
@@ -210,6 +210,16 @@ public sealed class LoadTestRunner
                 room.RoomId = doc.RootElement.GetProperty("room_id").GetString()
                     ?? throw new InvalidOperationException("POST /api/rooms returned no room_id");
             });
+    }
+
+    private Dictionary<string, object> RoomSettings()
+    {
+        var settings = new Dictionary<string, object> { ["max_participants"] = _o.EffectiveMaxParticipants };
+        foreach (var (key, value) in _o.RoomSettings)
+        {
+            settings[key] = value;
+        }
+        return settings;
     }
 
     private async Task ConnectAndJoinAsync(NoDelayConnector connector, RoomRun[] rooms, CancellationToken ct)

@@ -93,3 +93,34 @@ public sealed class LoadTestOptionsTests
         Assert.Contains("--url", error);
     }
 }
+
+public sealed class LoadTestProgramTests
+{
+    [Fact]
+    public async Task Main_ExitsOneAndWritesTheLossToJson_WhenTheRelayDropsEvents()
+    {
+        await using var target = await RelayTarget.StartAsync("--Relay:DropEvery", "3");
+        string json = Path.Combine(Path.GetTempPath(), $"loadtest-{Guid.NewGuid():N}.json");
+        try
+        {
+            int exit = await CinemaSync.LoadTest.Program.Main(
+                ["--url", target.Url, "--rooms", "1", "--members", "2", "--rate", "3", "--duration", "1", "--grace", "1",
+                 "--sync-interval", "0", "--room-settings", "{\"wait_for_buffering\":false}", "--no-progress", "--json", json]);
+
+            Assert.Equal(1, exit);
+            using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            Assert.Equal(1, doc.RootElement.GetProperty("lost").GetInt64());
+            Assert.Equal(3, doc.RootElement.GetProperty("commands").GetInt64());
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public async Task Main_ExitsTwo_WhenAnArgumentIsBad()
+    {
+        Assert.Equal(2, await CinemaSync.LoadTest.Program.Main(["--rooms", "x"]));
+    }
+}
