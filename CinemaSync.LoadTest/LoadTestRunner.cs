@@ -46,6 +46,7 @@ public sealed class LoadTestRunner
     private long _joined;
     private volatile bool _stopping;
     private volatile string _phase = "init";
+    private string? _serverSocketNoDelay;
     private ServerProbe.Sample? _serverBaseline, _serverRunStart, _serverRunEnd, _serverLoaded;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -105,6 +106,7 @@ public sealed class LoadTestRunner
                 await Task.Delay(TimeSpan.FromSeconds(_o.Hold), ct);
             }
             _serverLoaded = Probe();
+            _serverSocketNoDelay = CheckServerSockets();
         }
         finally
         {
@@ -574,6 +576,10 @@ public sealed class LoadTestRunner
         // The bench relay reports what it read back from its accepted sockets at GET /bench/nodelay.
         // A server without that route is reported on Kestrel's documented default.
         var parts = new List<string>();
+        if (_serverSocketNoDelay is not null)
+        {
+            parts.Add(_serverSocketNoDelay);
+        }
         foreach (string url in _o.Urls.Distinct())
         {
             try
@@ -591,7 +597,10 @@ public sealed class LoadTestRunner
             catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
             {
             }
-            parts.Add($"{url}: not exposed (no GET /bench/nodelay); Kestrel's socket transport sets NoDelay on accepted sockets by default (SocketTransportOptions.NoDelay = true)");
+            if (_serverSocketNoDelay is null)
+            {
+                parts.Add($"{url}: not exposed (no GET /bench/nodelay, no --server-pid); Kestrel's socket transport sets NoDelay on accepted sockets by default (SocketTransportOptions.NoDelay = true)");
+            }
         }
         return "server TCP_NODELAY: " + string.Join("; ", parts);
     }
@@ -678,6 +687,24 @@ public sealed class LoadTestRunner
             ClientNoDelay = connector.Describe(),
             ServerNoDelay = serverNoDelay,
         };
+    }
+
+    /// <summary>With --server-pid: TCP_NODELAY read on the server's own sockets (pidfd_getfd + getsockopt), before the members leave.</summary>
+    private string? CheckServerSockets()
+    {
+        if (_o.ServerPid is not int pid)
+        {
+            return null;
+        }
+        var parts = new List<string>();
+        foreach (var port in _o.Urls.Select(u => new Uri(u).Port).Distinct())
+        {
+            var (seen, on, problem) = ServerProbe.CheckNoDelay(pid, port);
+            parts.Add(problem is null
+                ? $"pid {pid} port {port}: {on}/{seen} established sockets on (read in the server's sockets with pidfd_getfd + getsockopt)"
+                : $"pid {pid} port {port}: could not read the server's sockets: {problem}");
+        }
+        return string.Join("; ", parts);
     }
 
     private ServerProbe.Sample? Probe() => _o.ServerPid is int pid ? ServerProbe.TryRead(pid) : null;
