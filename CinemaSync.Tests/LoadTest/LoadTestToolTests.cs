@@ -124,3 +124,27 @@ public sealed class LoadTestProgramTests
         Assert.Equal(2, await CinemaSync.LoadTest.Program.Main(["--rooms", "x"]));
     }
 }
+
+public sealed class ServerProbeTests
+{
+    [Fact]
+    public async Task CheckNoDelay_FindsKestrelsAcceptedSocketsWithNoDelayOn_WhenAClientIsConnected()
+    {
+        await using var target = await RelayTarget.StartAsync();
+        int port = new Uri(target.Url).Port;
+        using var client = new System.Net.Sockets.TcpClient { NoDelay = false };
+        await client.ConnectAsync("127.0.0.1", port);
+        // A request makes sure Kestrel has accepted the connection.
+        var stream = client.GetStream();
+        await stream.WriteAsync("GET /bench/nodelay HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+        var buffer = new byte[512];
+        Assert.True(await stream.ReadAsync(buffer) > 0);
+
+        var (seen, on, problem) = ServerProbe.CheckNoDelay(Environment.ProcessId, port);
+
+        Assert.Null(problem);
+        Assert.True(seen >= 1, "the server's end of the connection was not found");
+        Assert.Equal(seen, on);
+        Assert.NotNull(ServerProbe.TryRead(Environment.ProcessId));
+    }
+}
