@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Runs identical loads against the CinemaSync server and the bare SignalR relay (bench/Relay),
+# each started in turn on a free loopback port, and prints a comparison table with ratios.
+# See bench/README.md. Needs: dotnet, curl, jq, ss (iproute2).
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: bench/run.sh [--server 'COMMAND'] [--quick] [--out DIR] [--knee-max N] [--no-knee] [--no-build]
+
+  --server 'COMMAND'  starts the CinemaSync server in the foreground; run with bash -c, with
+                      ASPNETCORE_URLS=http://127.0.0.1:PORT set (a free port), e.g.
+                      --server 'exec dotnet CinemaSync.Web/bin/Release/net10.0/CinemaSync.Web.dll'
+                      The server process is the one listening on PORT (found with ss), so a
+                      wrapper script is fine. Without --server only the relay is measured.
+  --quick             small loads and short durations (a check of the script, not a benchmark)
+  --out DIR           where the JSON results go (default bench/results/<UTC time>)
+  --knee-max N        stop the capacity search at N members (default 20000)
+  --no-knee           skip the capacity search
+  --no-build          do not build the load tester and the relay (Release) first
+
+Scenarios (each on a freshly started target):
+  fanout   100 rooms × 10 members, 1 command/s per room, 60 s: time-to-last-member p50/p99,
+           server CPU µs per delivery
+  big      1 room × 1,000 members, 1 command/s, 30 s: time-to-last-member p99
+  memory   1,000 rooms × 10 members, no commands, 5 s idle hold: server RSS per joined member
+  knee     rooms of 10, members stepped up by 1,000 (1 command/s per room, 30 s each) until
+           p99 > 100 ms or anything lost or failed; the last good step is reported
+EOF
+}
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVER_CMD=""
+QUICK=0
+OUT=""
+KNEE_MAX=20000
+KNEE=1
+BUILD=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --server) SERVER_CMD="$2"; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    --knee-max) KNEE_MAX="$2"; shift 2 ;;
+    --no-knee) KNEE=0; shift ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+for tool in dotnet curl jq ss; do
+  command -v "$tool" >/dev/null || { echo "bench/run.sh needs $tool (apt-get install -y ${tool/ss/iproute2})" >&2; exit 2; }
+done
+
+OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+LOADTEST="$ROOT/CinemaSync.LoadTest/bin/Release/net10.0/CinemaSync.LoadTest.dll"
+RELAY="$ROOT/bench/Relay/bin/Release/net10.0/CinemaSync.Bench.Relay.dll"
+if [[ $BUILD == 1 ]]; then
+  dotnet build -c Release "$ROOT/CinemaSync.LoadTest" -v q -nologo >&2
+  dotnet build -c Release "$ROOT/bench/Relay" -v q -nologo >&2
+fi
+
+if [[ $QUICK == 1 ]]; then
+  FANOUT=(--rooms 20 --members 10 --rate 1 --duration 10)
+  BIG=(--rooms 1 --members 200 --max-participants 200 --rate 1 --duration 5)
+  MEMORY=(--rooms 100 --members 10 --rate 0 --duration 0 --sync-interval 0 --hold 3)
+  KNEE_STEP=200; KNEE_DURATION=5; KNEE_MAX=$(( KNEE_MAX < 600 ? KNEE_MAX : 600 ))
+else
+  FANOUT=(--rooms 100 --members 10 --rate 1 --duration 60)
+  BIG=(--rooms 1 --members 1000 --max-participants 1000 --rate 1 --duration 30)
+  MEMORY=(--rooms 1000 --members 10 --rate 0 --duration 0 --sync-interval 0 --hold 5 --join-rate 500)
+  KNEE_STEP=1000; KNEE_DURATION=30
+fi
+
+free_port() {
+  # A port with no socket of any state on it (a port still held by a client connection fails to bind).
+  local p
+  for p in $(shuf -i 20000-60000 -n 200); do
+    if ! ss -Htan "sport = :$p or dport = :$p" | grep -q .; then echo "$p"; return 0; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+TARGET_PGID=""
+TARGET_PID=""
+TARGET_URL=""
+
+# start_target relay|server: starts it in its own process group and waits until POST /api/auth/dev
+# answers; sets TARGET_URL, TARGET_PID (the listening process) and TARGET_PGID. The relay binds
+# port 0 and prints its URL; the server gets a free port through ASPNETCORE_URLS (3 tries).
+start_target() {
+  local kind="$1" log="$OUT/$1.log" attempt port i
+  for attempt in 1 2 3; do
+    : >"$log"
+    if [[ "$kind" == relay ]]; then
+      setsid dotnet "$RELAY" --urls "http://127.0.0.1:0" >>"$log" 2>&1 &
+      TARGET_PGID=$!
+      TARGET_URL=""
+      for i in $(seq 1 300); do
+        TARGET_URL="$(grep -o 'listening on http://[0-9.:]*' "$log" | head -1 | cut -d' ' -f3 || true)"
+        [[ -n "$TARGET_URL" ]] && break
+        kill -0 "$TARGET_PGID" 2>/dev/null || break
+        sleep 0.1
+      done
+    else
+      port="$(free_port)"
+      TARGET_URL="http://127.0.0.1:$port"
+      ASPNETCORE_URLS="$TARGET_URL" setsid bash -c "$SERVER_CMD" >>"$log" 2>&1 &
+      TARGET_PGID=$!
+    fi
+    for i in $(seq 1 600); do
+      if [[ -n "$TARGET_URL" && "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \
+            -d '{"display_name":"probe"}' "$TARGET_URL/api/auth/dev" || true)" == 200 ]]; then
+        port="${TARGET_URL##*:}"
+        TARGET_PID="$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
+        [[ -n "$TARGET_PID" ]] || TARGET_PID=$TARGET_PGID
+        return 0
+      fi
+      kill -0 "$TARGET_PGID" 2>/dev/null || break
+      sleep 0.1
+    done
+    echo "$kind did not come up (try $attempt); see $log:" >&2
+    grep -m 3 -iE 'address already in use|exception|error' "$log" >&2 || tail -5 "$log" >&2
+    stop_target
+  done
+  return 1
+}
+
+# warm_up: a short load on the fresh target so that JIT compilation is not measured.
+warm_up() {
+  dotnet "$LOADTEST" --url "$TARGET_URL" --rooms 10 --members 5 --rate 5 --chat-rate 1 --duration 5 \
+    --sync-interval 1 --no-progress >"$OUT/warmup.txt" 2>&1 || echo "(warm-up against $TARGET_URL reported problems: $OUT/warmup.txt)" >&2
+}
+
+stop_target() {
+  if [[ -n "$TARGET_PGID" ]]; then
+    kill -TERM -- "-$TARGET_PGID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 100); do kill -0 "$TARGET_PGID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$TARGET_PGID" 2>/dev/null || true
+    wait "$TARGET_PGID" 2>/dev/null || true
+  fi
+  TARGET_PGID=""; TARGET_PID=""
+}
+trap stop_target EXIT
+
+# run_load KIND NAME ARGS...: fresh target, one load test, JSON to $OUT/KIND-NAME.json. Returns the tester's exit code.
+run_load() {
+  local kind="$1" name="$2"; shift 2
+  local json="$OUT/$kind-$name.json"
+  start_target "$kind" || return 3
+  warm_up
+  echo "== $kind $name: $* (server pid $TARGET_PID, $TARGET_URL)" >&2
+  local rc=0
+  dotnet "$LOADTEST" --url "$TARGET_URL" --server-pid "$TARGET_PID" --json "$json" "$@" \
+    >"$OUT/$kind-$name.txt" 2>"$OUT/$kind-$name.progress" || rc=$?
+  tail -n 4 "$OUT/$kind-$name.txt" | head -n 2 >&2 || true
+  stop_target
+  return $rc
+}
+
+TARGETS=(relay)
+[[ -n "$SERVER_CMD" ]] && TARGETS=(server relay)
+
+for kind in "${TARGETS[@]}"; do
+  run_load "$kind" fanout "${FANOUT[@]}" || echo "($kind fanout reported loss or errors)" >&2
+  run_load "$kind" big "${BIG[@]}" || echo "($kind big reported loss or errors)" >&2
+  run_load "$kind" memory "${MEMORY[@]}" || echo "($kind memory reported loss or errors)" >&2
+  if [[ $KNEE == 1 ]]; then
+    good=0
+    for (( members = KNEE_STEP; members <= KNEE_MAX; members += KNEE_STEP )); do
+      rc=0
+      run_load "$kind" "knee-$members" --rooms $(( members / 10 )) --members 10 --rate 1 --duration "$KNEE_DURATION" --join-rate 500 || rc=$?
+      p99="$(jq '.time_to_last_member_ms.p99' "$OUT/$kind-knee-$members.json" 2>/dev/null || echo 1e9)"
+      if [[ $rc != 0 ]] || jq -e '.time_to_last_member_ms.p99 > 100' "$OUT/$kind-knee-$members.json" >/dev/null 2>&1; then
+        echo "($kind knee: $members members failed: exit $rc, p99 $p99 ms)" >&2
+        break
+      fi
+      good=$members
+    done
+    echo "$good" >"$OUT/$kind-knee.txt"
+  fi
+done
+
+# ---------------------------------------------------------------- table
+val() { # val KIND NAME JQ-EXPRESSION
+  local f="$OUT/$1-$2.json"
+  [[ -f "$f" ]] && jq -r "$3 // \"n/a\"" "$f" || echo "n/a"
+}
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 == a && b+0 == b && b != 0) printf "%.2f", a / b; else printf "n/a" }'
+}
+row() { # row LABEL SERVER RELAY
+  printf '%-44s %14s %14s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+}
+{
+  echo
+  echo "CinemaSync vs bare SignalR relay, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores$([[ $QUICK == 1 ]] && echo ', QUICK (not a benchmark)')"
+  printf '%-44s %14s %14s %8s\n' "metric" "server" "relay" "ratio"
+  s() { [[ -n "$SERVER_CMD" ]] && val server "$@" || echo n/a; }
+  row "fanout: time-to-last-member p50 (ms)" "$(s fanout .time_to_last_member_ms.p50)" "$(val relay fanout .time_to_last_member_ms.p50)"
+  row "fanout: time-to-last-member p99 (ms)" "$(s fanout .time_to_last_member_ms.p99)" "$(val relay fanout .time_to_last_member_ms.p99)"
+  row "fanout: delivery p99 (ms)" "$(s fanout .delivery_ms.p99)" "$(val relay fanout .delivery_ms.p99)"
+  row "fanout: server CPU µs per delivery" "$(s fanout .server_cpu_us_per_delivery)" "$(val relay fanout .server_cpu_us_per_delivery)"
+  row "fanout: lost / errors" "$(s fanout '"\(.lost)/\(.errors)"')" "$(val relay fanout '"\(.lost)/\(.errors)"')"
+  row "big: time-to-last-member p99 (ms)" "$(s big .time_to_last_member_ms.p99)" "$(val relay big .time_to_last_member_ms.p99)"
+  row "big: lost / errors" "$(s big '"\(.lost)/\(.errors)"')" "$(val relay big '"\(.lost)/\(.errors)"')"
+  row "memory: RSS kB per joined member (no GC)" "$(s memory .server_rss_kb_per_member)" "$(val relay memory .server_rss_kb_per_member)"
+  if [[ $KNEE == 1 ]]; then
+    kn_s="n/a"; [[ -n "$SERVER_CMD" && -f "$OUT/server-knee.txt" ]] && kn_s="$(cat "$OUT/server-knee.txt")"
+    kn_r="n/a"; [[ -f "$OUT/relay-knee.txt" ]] && kn_r="$(cat "$OUT/relay-knee.txt")"
+    row "knee: last good step (members)" "$kn_s" "$kn_r"
+  fi
+  echo "results: $OUT"
+} | tee "$OUT/table.txt"
