@@ -36,6 +36,9 @@ public sealed class TestServer : IAsyncDisposable
             $"--JWT_SECRET={JwtSecret}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            // Tests sign many users in from 127.0.0.1; the rate limit tests pass their own low limits.
+            "--Auth:LoginRateLimitPerMinute=100000",
+            "--Auth:OAuthRateLimitPerMinute=100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             args.Add($"--{key}={value}");

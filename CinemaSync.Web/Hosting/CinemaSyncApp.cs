@@ -34,13 +34,14 @@ public static class CinemaSyncApp
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapHub<RoomHub>(RoomHub.Path);
-        app.WarnAboutDevelopmentSecret();
+        app.LogAuthConfiguration();
         return app;
     }
 
