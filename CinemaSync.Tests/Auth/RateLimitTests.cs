@@ -29,4 +29,20 @@ public sealed class RateLimitTests
         // Other endpoints are not affected.
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/api/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task GoogleEndpoints_Answer429RateLimited_PerUser()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Auth:OAuthRateLimitPerMinute"] = "2" });
+        var ana = await server.SignInAsync("Ana");
+        var bob = await server.SignInAsync("Bob");
+
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "/api/google/status", ana)).StatusCode);
+        var limited = await server.SendAsync(HttpMethod.Get, "/api/google/status", ana);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("rate_limited", (await limited.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "/api/google/status", bob)).StatusCode);
+    }
 }

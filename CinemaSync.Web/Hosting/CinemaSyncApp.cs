@@ -1,5 +1,6 @@
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
+using CinemaSync.Web.GoogleOAuth;
 using CinemaSync.Web.Health;
 using CinemaSync.Web.Realtime;
 using CinemaSync.Web.Rooms;
@@ -24,9 +25,12 @@ public static class CinemaSyncApp
         builder.Services.AddOpenApi();
         builder.AddCinemaSyncCors();
         builder.AddCinemaSyncAuth();
+        builder.AddCinemaSyncDataProtection();
+        builder.AddCinemaSyncGoogleOAuth();
         builder.AddCinemaSyncOrleans();
         builder.AddCinemaSyncRealtime();
         configure?.Invoke(builder);
+        builder.Services.StartDataProtectionAfterOrleans();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -40,6 +44,7 @@ public static class CinemaSyncApp
         app.MapHealthApi();
         app.MapAuthApi();
         app.MapRoomsApi();
+        app.MapGoogleOAuthApi();
         app.MapHub<RoomHub>(RoomHub.Path);
         app.LogAuthConfiguration();
         return app;
