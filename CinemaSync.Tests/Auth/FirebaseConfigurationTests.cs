@@ -66,4 +66,23 @@ public sealed class FirebaseConfigurationTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("unauthorized", (await refused.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
     }
+
+    [Fact]
+    public async Task Exchange_Answers503Unavailable_WhenTheJwksCannotBeFetched()
+    {
+        var issuer = await FakeFirebaseIssuer.StartAsync();
+        var token = issuer.Mint();
+        var deadJwks = issuer.JwksUrl.ToString();
+        await issuer.DisposeAsync(); // nothing listens there any more
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["FIREBASE_PROJECT_ID"] = FakeFirebaseIssuer.ProjectId,
+            ["FIREBASE_JWKS_URL"] = deadJwks,
+        });
+
+        var response = await server.Http.PostAsJsonAsync("/api/auth/exchange", new { id_token = token });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
+    }
 }
