@@ -26,6 +26,9 @@ public static class ErrorCodes
     /// <summary>Not in the old backend: the store refused a write, nothing was changed.</summary>
     public const string Unavailable = "unavailable";
 
+    /// <summary>Not in the old backend: a feature this server has no configuration for (Firebase, Google OAuth).</summary>
+    public const string NotConfigured = "not_configured";
+
     /// <summary>Internal: a room id that is already taken (the caller draws another one).</summary>
     public const string RoomExists = "room_exists";
 }

@@ -18,4 +18,19 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetRooms")] Task<IReadOnlyList<string>> GetRoomIdsAsync();
     [Alias("AddRoom")] Task AddRoomAsync(string roomId);
     [Alias("RemoveRoom")] Task RemoveRoomAsync(string roomId);
+
+    /// <summary>The Google account link, or null when the user has not connected one.</summary>
+    [Alias("GetGoogle")] Task<GoogleLink?> GetGoogleAsync();
+
+    /// <summary>Connects (or reconnects) a Google account, replacing any previous link.</summary>
+    [Alias("SetGoogle")] Task SetGoogleAsync(GoogleLink link);
+
+    /// <summary>
+    /// Swaps the protected tokens only if they are still <paramref name="expected"/> (a refresh must
+    /// not resurrect a link that was disconnected or replaced meanwhile). False when they were not.
+    /// </summary>
+    [Alias("ReplaceGoogleTokens")] Task<bool> ReplaceGoogleTokensAsync(string expected, string replacement);
+
+    /// <summary>Removes the link; with <paramref name="expected"/> only if its tokens are still those. True when removed.</summary>
+    [Alias("RemoveGoogle")] Task<bool> RemoveGoogleAsync(string? expected = null);
 }

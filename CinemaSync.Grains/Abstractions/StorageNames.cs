@@ -12,4 +12,8 @@ public static class StateNames
 {
     public const string Room = "rooms";
     public const string User = "users";
+    /// <summary>Pending Google OAuth <c>state</c> values, one per grain (single use, short-lived).</summary>
+    public const string OAuthState = "oauth_states";
+    /// <summary>ASP.NET Core Data Protection key ring, shared by every web node.</summary>
+    public const string DataProtectionKeys = "dataprotection_keys";
 }

@@ -41,6 +41,30 @@ public sealed class UserGrain(
         if (state.State.Rooms.Remove(roomId)) await state.WriteStateAsync();
     }
 
+    public Task<GoogleLink?> GetGoogleAsync() => Task.FromResult(state.State.Google);
+
+    public async Task SetGoogleAsync(GoogleLink link)
+    {
+        state.State.Google = link;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> ReplaceGoogleTokensAsync(string expected, string replacement)
+    {
+        if (state.State.Google is not { } link || link.ProtectedTokens != expected) return false;
+        state.State.Google = link with { ProtectedTokens = replacement };
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<bool> RemoveGoogleAsync(string? expected = null)
+    {
+        if (state.State.Google is not { } link || (expected is not null && link.ProtectedTokens != expected)) return false;
+        state.State.Google = null;
+        await state.WriteStateAsync();
+        return true;
+    }
+
     private UserProfile Profile() => new()
     {
         UserId = UserId,

@@ -1,3 +1,5 @@
+using CinemaSync.Grains.Abstractions;
+
 namespace CinemaSync.Grains.Users;
 
 [GenerateSerializer]
@@ -9,4 +11,6 @@ public sealed class UserState
     /// <summary>Rooms the user hosts or joined and has not left, with when they last joined.</summary>
     [Id(3)] public Dictionary<string, long> Rooms { get; set; } = new();
     [Id(4)] public long CreatedAt { get; set; }
+    /// <summary>The linked Google account; its tokens are encrypted by the web node.</summary>
+    [Id(5)] public GoogleLink? Google { get; set; }
 }

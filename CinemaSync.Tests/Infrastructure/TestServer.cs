@@ -21,6 +21,7 @@ public sealed class TestServer : IAsyncDisposable
         ["RateLimits:ReactionsPerSecond"] = "100000", ["RateLimits:ReactionsBurst"] = "100000",
         ["RateLimits:PlaybackPerSecond"] = "100000", ["RateLimits:PlaybackBurst"] = "100000",
         ["RateLimits:JoinsPerSecond"] = "100000", ["RateLimits:JoinsBurst"] = "100000",
+        ["Auth:LoginRateLimitPerMinute"] = "100000", ["Auth:OAuthRateLimitPerMinute"] = "100000",
     };
 
     private readonly WebApplication _app;
@@ -53,6 +54,7 @@ public sealed class TestServer : IAsyncDisposable
             $"--JWT_SECRET={JwtSecret}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            // Tests sign many users in from 127.0.0.1; the rate limit tests pass their own low limits.
         };
         foreach (var (key, value) in GenerousRateLimits)
             if (settings?.ContainsKey(key) != true) args.Add($"--{key}={value}");

@@ -17,7 +17,8 @@ public static class Problems
         ErrorCodes.RoomClosed => StatusCodes.Status410Gone,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.DriveError => StatusCodes.Status502BadGateway,
-        ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.Unavailable or ErrorCodes.NotConfigured => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.GoogleNotConnected => StatusCodes.Status403Forbidden,
         ErrorCodes.ChatDisabled or ErrorCodes.ReactionsDisabled => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status400BadRequest,
     };
@@ -51,6 +52,9 @@ public static class Problems
         ErrorCodes.StaleVersion => "The playback state has changed.",
         ErrorCodes.RoomFull => "The room is full.",
         ErrorCodes.Unavailable => "Try again.",
+        ErrorCodes.NotConfigured => "Not configured on this server.",
+        ErrorCodes.RateLimited => "Too many requests.",
+        ErrorCodes.GoogleNotConnected => "Google account not connected.",
         _ => code.Replace('_', ' '),
     };
 }

@@ -18,9 +18,61 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
-        auth.MapPost("/dev", DevLogin).AllowAnonymous();
+        auth.MapPost("/exchange", Exchange).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
+        auth.MapPost("/dev", DevLogin).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
         auth.MapGet("/me", Me).RequireAuthorization();
         return app;
+    }
+
+    /// <summary>Trades a verified Firebase ID token for a backend token; creates or updates the user's profile.</summary>
+    private static async Task<Results<Ok<TokenBody>, ValidationProblem, ProblemHttpResult>> Exchange(
+        HttpRequest request, FirebaseTokenVerifier firebase, IGrainFactory grains, BackendTokens tokens, CancellationToken ct)
+    {
+        if (!firebase.IsConfigured)
+            return Problems.Error(ErrorCodes.NotConfigured, "Firebase sign-in is not configured on this server (FIREBASE_PROJECT_ID).");
+        if (await JsonBody.ReadAsync(request, ct) is not { } json)
+            return Problems.Error(ErrorCodes.InvalidPayload, "The body must be a JSON object.");
+        var body = PayloadReader.Open(json);
+        var idToken = body.String("id_token", required: true, maxLength: FirebaseTokenVerifier.MaxTokenLength, minLength: 1);
+        if (!body.IsValid) return Problems.Invalid(body);
+
+        FirebaseIdentity identity;
+        try
+        {
+            identity = await firebase.VerifyAsync(idToken!, ct);
+        }
+        catch (FirebaseTokenRejectedException rejected)
+        {
+            return Problems.Error(ErrorCodes.Unauthorized, rejected.Message);
+        }
+        catch (FirebaseKeysUnavailableException)
+        {
+            return Problems.Error(ErrorCodes.Unavailable, "Firebase signing keys could not be fetched. Try again.");
+        }
+
+        var profile = await grains.GetGrain<IUserGrain>(identity.Uid).SaveProfileAsync(new UserProfile
+        {
+            UserId = identity.Uid,
+            DisplayName = DisplayNameOf(identity),
+            Email = identity.Email,
+            PhotoUrl = identity.Picture,
+        });
+        var (token, expiresAt) = tokens.Issue(profile);
+        return TypedResults.Ok(new TokenBody(token, expiresAt, UserBody.From(profile)));
+    }
+
+    /// <summary>The <c>name</c> claim, else the e-mail's local part, else "User"; printable and within the length limit.</summary>
+    internal static string DisplayNameOf(FirebaseIdentity identity)
+    {
+        foreach (var candidate in new[] { identity.Name, identity.Email?.Split('@')[0] })
+        {
+            if (string.IsNullOrWhiteSpace(candidate)) continue;
+            var printable = new string(candidate.Where(c => !char.IsControl(c)).ToArray()).Trim();
+            var runes = printable.EnumerateRunes().Take(TextRules.DisplayNameMaxLength);
+            var name = string.Concat(runes.Select(r => r.ToString())).Trim();
+            if (name.Length > 0) return name;
+        }
+        return "User";
     }
 
     /// <summary>Signs in without Firebase: a new user with the given display name.</summary>

@@ -31,6 +31,8 @@ public static class AuthSetup
             .ValidateOnStart();
 
         builder.Services.AddSingleton<BackendTokens>();
+        builder.AddCinemaSyncFirebase();
+        builder.AddCinemaSyncRateLimits();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
@@ -68,10 +70,42 @@ public static class AuthSetup
         return builder;
     }
 
-    /// <summary>The loud warning the design asks for when the development secret is in use.</summary>
-    public static void WarnAboutDevelopmentSecret(this WebApplication app)
+    /// <summary>Firebase ID token verification for <c>POST /api/auth/exchange</c>.</summary>
+    private static WebApplicationBuilder AddCinemaSyncFirebase(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var isProduction = builder.Environment.IsProduction();
+        builder.Services.AddOptions<FirebaseOptions>()
+            .Bind(config.GetSection(FirebaseOptions.Section))
+            .Configure(o =>
+            {
+                if (config["FIREBASE_PROJECT_ID"] is { Length: > 0 } projectId) o.ProjectId = projectId;
+                if (config["FIREBASE_SERVICE_ACCOUNT_KEY"] is { Length: > 0 } keyFile) o.ServiceAccountKey = keyFile;
+                if (config["FIREBASE_JWKS_URL"] is { Length: > 0 } jwks) o.JwksUrl = jwks;
+                if (config["FIREBASE_AUTH_EMULATOR_HOST"] is { Length: > 0 } emulator) o.AuthEmulatorHost = emulator;
+                if (o.ProjectId.Length == 0 && o.ServiceAccountKey.Length > 0) o.ProjectId = FirebaseOptions.ReadProjectId(o.ServiceAccountKey);
+            })
+            .Validate(o => !(isProduction && o.EmulatorEnabled),
+                "FIREBASE_AUTH_EMULATOR_HOST is set: the Firebase Auth emulator's unsigned tokens would be accepted. Refusing to start in Production.")
+            .Validate(o => Uri.TryCreate(o.JwksUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp),
+                "FIREBASE_JWKS_URL must be an absolute http(s) URL.")
+            .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(5), "Firebase:ClockSkew must be between 0 and 5 minutes.")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(FirebaseSigningKeys.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<FirebaseSigningKeys>();
+        builder.Services.AddSingleton<FirebaseTokenVerifier>();
+        return builder;
+    }
+
+    /// <summary>The loud warning the design asks for when the development secret is in use, and how sign-in is set up.</summary>
+    public static void LogAuthConfiguration(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.JwtSecret == AuthOptions.DevelopmentSecret)
             app.Logger.LogWarning("JWT_SECRET is not set: using the built-in DEVELOPMENT secret. Anyone can mint tokens for this server. Set JWT_SECRET before exposing it.");
+        var firebase = app.Services.GetRequiredService<IOptions<FirebaseOptions>>().Value;
+        if (!firebase.IsConfigured)
+            app.Logger.LogInformation("Firebase sign-in is off: set FIREBASE_PROJECT_ID or FIREBASE_SERVICE_ACCOUNT_KEY to enable POST /api/auth/exchange.");
+        else if (firebase.EmulatorEnabled)
+            app.Logger.LogWarning("FIREBASE_AUTH_EMULATOR_HOST is set: unsigned Firebase emulator tokens are accepted. Never use this outside development.");
     }
 }

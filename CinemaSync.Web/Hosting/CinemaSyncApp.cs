@@ -1,6 +1,7 @@
 using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
+using CinemaSync.Web.GoogleOAuth;
 using CinemaSync.Web.Health;
 using CinemaSync.Web.Realtime;
 using CinemaSync.Web.Rooms;
@@ -25,9 +26,12 @@ public static class CinemaSyncApp
         builder.Services.AddOpenApi();
         builder.AddCinemaSyncCors();
         builder.AddCinemaSyncAuth();
+        builder.AddCinemaSyncDataProtection();
+        builder.AddCinemaSyncGoogleOAuth();
         builder.AddCinemaSyncOrleans();
         builder.AddCinemaSyncRealtime();
         configure?.Invoke(builder);
+        builder.Services.StartDataProtectionAfterOrleans();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -35,13 +39,15 @@ public static class CinemaSyncApp
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();
         app.MapAuthApi();
         app.MapRoomsApi();
+        app.MapGoogleOAuthApi();
         app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
-        app.WarnAboutDevelopmentSecret();
+        app.LogAuthConfiguration();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
         return app;
     }

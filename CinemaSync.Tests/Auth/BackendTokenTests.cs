@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CinemaSync.Tests.Infrastructure;
+
+namespace CinemaSync.Tests.Auth;
+
+public sealed class BackendTokenTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("expired")]
+    [InlineData("foreign_secret")]
+    [InlineData("foreign_rsa")]
+    [InlineData("alg_none")]
+    [InlineData("wrong_issuer")]
+    [InlineData("garbage")]
+    public async Task Rest_Answers401Unauthorized_WhenBackendTokenIsMissingOrNotOurs(string kind)
+    {
+        var user = kind == "missing" ? null : new TestUser("x", "x", BackendJwts.Bad(kind));
+
+        var response = await Server.SendAsync(HttpMethod.Get, "/api/auth/me", user);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("unauthorized", (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("expired")]
+    [InlineData("foreign_secret")]
+    [InlineData("foreign_rsa")]
+    [InlineData("alg_none")]
+    public async Task Hub_RefusesToConnect_WhenBackendTokenIsMissingOrNotOurs(string kind)
+    {
+        var token = kind == "missing" ? null : BackendJwts.Bad(kind);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => RoomClient.ConnectAsync(Server.BaseAddress, token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rest_AcceptsAHandMadeToken_WhenSignedWithTheServerSecret()
+    {
+        // The control for the refusals above: the same minting code with the right key works.
+        var response = await Server.SendAsync(HttpMethod.Get, "/api/auth/me",
+            new TestUser("u", "u", BackendJwts.Mint("user-good", DateTimeOffset.UtcNow.AddHours(1))));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Exchange_Answers503NotConfigured_WhenFirebaseIsNotConfigured()
+    {
+        var response = await Server.Http.PostAsJsonAsync("/api/auth/exchange", new { id_token = "x.y.z" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("not_configured", problem.Str("error"));
+        Assert.Contains("Firebase", problem.Str("detail"));
+    }
+}
+
+public sealed class ShortLivedTokenTests
+{
+    [Fact]
+    public async Task Hub_AnswersUnauthorized_WhenTokenExpiresOnALiveConnection()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Auth:TokenLifetime"] = "00:00:03" });
+        var user = await server.SignInAsync("Brief");
+        await using var client = await server.ConnectAsync(user);
+        (await client.InvokeAsync("sync_time", new { client_time = 1.0 })).AssertOk();
+
+        // The connection outlives its token: poll until the hub stops honouring it.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonElement ack;
+        while (true)
+        {
+            ack = await client.InvokeAsync("sync_time", new { client_time = 2.0 });
+            if (!ack.GetProperty("ok").GetBoolean() || DateTime.UtcNow > deadline) break;
+            await Task.Delay(200);
+        }
+
+        ack.AssertError("unauthorized");
+        var room = await client.InvokeAsync("join_room", new { room_id = "anything" });
+        room.AssertError("unauthorized");
+    }
+}

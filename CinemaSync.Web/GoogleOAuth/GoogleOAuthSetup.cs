@@ -1,0 +1,33 @@
+namespace CinemaSync.Web.GoogleOAuth;
+
+public static class GoogleOAuthSetup
+{
+    public static WebApplicationBuilder AddCinemaSyncGoogleOAuth(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        builder.Services.AddOptions<GoogleOAuthOptions>()
+            .Bind(config.GetSection(GoogleOAuthOptions.Section))
+            .Configure(o =>
+            {
+                if (config["GOOGLE_CLIENT_ID"] is { Length: > 0 } id) o.ClientId = id;
+                if (config["GOOGLE_CLIENT_SECRET"] is { Length: > 0 } secret) o.ClientSecret = secret;
+                if (config["GOOGLE_OAUTH_AUTH_URL"] is { Length: > 0 } auth) o.AuthUrl = auth;
+                if (config["GOOGLE_OAUTH_TOKEN_URL"] is { Length: > 0 } token) o.TokenUrl = token;
+                if (config["GOOGLE_OAUTH_REVOKE_URL"] is { Length: > 0 } revoke) o.RevokeUrl = revoke;
+                if (config["API_BASE_URL"] is { Length: > 0 } api) o.ApiBaseUrl = api;
+                if (config["FRONTEND_URL"] is { Length: > 0 } frontend)
+                    o.FrontendUrl = frontend.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+            })
+            .Validate(o => IsHttpUrl(o.AuthUrl) && IsHttpUrl(o.TokenUrl) && IsHttpUrl(o.RevokeUrl),
+                "GOOGLE_OAUTH_AUTH_URL, GOOGLE_OAUTH_TOKEN_URL and GOOGLE_OAUTH_REVOKE_URL must be absolute http(s) URLs.")
+            .Validate(o => o.ApiBaseUrl.Length == 0 || IsHttpUrl(o.ApiBaseUrl), "API_BASE_URL must be an absolute http(s) URL.")
+            .Validate(o => o.FrontendUrl.Length == 0 || IsHttpUrl(o.FrontendUrl), "FRONTEND_URL must list absolute http(s) origins.")
+            .Validate(o => o.StateLifetime > TimeSpan.Zero, "Google:StateLifetime must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<GoogleAccountService>();
+        return builder;
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+
+namespace CinemaSync.Web.Hosting;
+
+public static class DataProtectionSetup
+{
+    public const string ApplicationName = "CinemaSync";
+
+    /// <summary>Data Protection (used for the Google tokens at rest) with its key ring in the grain store.</summary>
+    public static WebApplicationBuilder AddCinemaSyncDataProtection(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        builder.Services.AddSingleton<GrainXmlRepository>();
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<GrainXmlRepository>((o, repository) => o.XmlRepository = repository);
+        return builder;
+    }
+
+    /// <summary>
+    /// Data Protection's hosted service loads the key ring at start-up, i.e. calls the keys grain.
+    /// Hosted services start in registration order and authentication registered it before Orleans,
+    /// so move it last: the silo (or cluster client) is up by the time it runs.
+    /// </summary>
+    public static void StartDataProtectionAfterOrleans(this IServiceCollection services)
+    {
+        var keyRingLoaders = services
+            .Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService")
+            .ToList();
+        foreach (var descriptor in keyRingLoaders)
+        {
+            services.Remove(descriptor);
+            services.Add(descriptor);
+        }
+    }
+}
