@@ -199,8 +199,9 @@ public sealed class RoomHub(
         var roomId = RoomRequests.ReadRoomId(body);
         var source = body.Object("movie_source", required: true) is { } s ? RoomRequests.ReadMovieSource(s) : null;
         var title = body.String("title", maxLength: TextRules.RoomNameMaxLength * 2);
+        var durationMs = body.Integer("duration_ms", min: 1, max: 7L * 24 * 3600 * 1000);
         if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).QueueAddAsync(actor.UserId, source!, title);
+        var result = await Room(roomId!).QueueAddAsync(actor.UserId, source! with { DurationMs = durationMs ?? source.DurationMs }, title);
         return result.IsOk ? new HubAcks.QueuedItem(result.Value!) : HubAcks.Fail(result);
     }, HubAction.Playback);
 
