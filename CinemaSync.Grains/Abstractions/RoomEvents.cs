@@ -11,6 +11,8 @@ public abstract record RoomMessage
 {
     [Id(0)] public required string RoomId { get; init; }
     [JsonIgnore] public abstract string Name { get; }
+    /// <summary>UTC ticks when the grain published it: the fan-out time is measured from here.</summary>
+    [Id(1), JsonIgnore] public long PublishedAt { get; init; }
 }
 
 /// <summary>A broadcast room event: numbered by the room's <c>seq</c>, kept for resume.</summary>

@@ -15,6 +15,8 @@ public static class CinemaSyncSiloExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<RoomGrainOptions>().Bind(configuration.GetSection("Rooms"));
+        // A hub call, the grain call it makes and the storage write appear as one trace.
+        silo.AddActivityPropagation();
         silo.AddCinemaSyncStorage(configuration);
         return silo;
     }

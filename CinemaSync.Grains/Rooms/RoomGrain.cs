@@ -1,4 +1,5 @@
 using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Diagnostics;
 using CinemaSync.Grains.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,8 +44,15 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        CinemaSyncTelemetry.ActiveRooms.Add(1);
         var period = _nodes.ExpirationDuration / 3;
         this.RegisterGrainTimer(DropExpiredNodesAsync, period, period);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CinemaSyncTelemetry.ActiveRooms.Add(-1);
         return Task.CompletedTask;
     }
 
@@ -131,7 +139,11 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         // What a reconnecting member missed: computed before this join's own events count.
         var lastSeqBefore = Room.Seq - events.Count;
         if (events.Count > 0 && !await TryPersistAsync()) return Unavailable<JoinResult>();
-        if (isNew) await GrainFactory.GetGrain<IUserGrain>(user.UserId).AddRoomAsync(RoomId);
+        if (isNew)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(user.UserId).AddRoomAsync(RoomId);
+            _log.LogInformation("Room {RoomId}: {UserId} joined", RoomId, user.UserId);
+        }
 
         if (command.Connection is { } connection)
         {
@@ -183,6 +195,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         }
         if (kicked is { Banned: true }) Room.Banned.Add(userId);
         if (!await TryPersistAsync()) return Unavailable<Done>();
+        _log.LogInformation("Room {RoomId}: {UserId} {Action}", RoomId, userId, kicked is null ? "left" : kicked.Banned ? "was banned" : "was kicked");
         await GrainFactory.GetGrain<IUserGrain>(userId).RemoveRoomAsync(RoomId);
 
         var connections = _connections.OfUser(userId);
@@ -333,6 +346,9 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
 
     private void Broadcast(RoomEvent roomEvent)
     {
+        roomEvent = roomEvent with { PublishedAt = CinemaSyncTelemetry.NowTicks };
+        CinemaSyncTelemetry.EventsPublished.Add(1);
+        _log.LogDebug("Room {RoomId}: {Event} seq {Seq}", RoomId, roomEvent.Name, roomEvent.Seq);
         _recentEvents.AddLast(roomEvent);
         if (_recentEvents.Count > ResumeWindow) _recentEvents.RemoveFirst();
         _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
@@ -341,6 +357,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
     /// <summary>A message for some connections only, one call per node that holds any of them.</summary>
     private void SendTo(IEnumerable<string> connectionIds, RoomMessage message)
     {
+        message = message with { PublishedAt = CinemaSyncTelemetry.NowTicks };
         foreach (var byNode in connectionIds.Select(id => (Id: id, Node: _connections.NodeOf(id))).Where(c => c.Node is not null).GroupBy(c => c.Node!))
             _ = byNode.Key.OnDirectedAsync(byNode.Select(c => c.Id).ToList(), message);
     }
@@ -381,9 +398,14 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
     /// <summary>Writes the state; on failure restores the stored state so memory never runs ahead of the store.</summary>
     private async Task<bool> TryPersistAsync()
     {
+        using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist");
+        activity?.SetTag("cinemasync.room_id", RoomId);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await _state.WriteStateAsync();
+            CinemaSyncTelemetry.StorageWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
         }
         catch (Exception ex)

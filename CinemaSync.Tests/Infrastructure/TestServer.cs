@@ -41,7 +41,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The SQLite data directory of this server (a fresh temp directory unless given).</summary>
     public string DataDirectory { get; private init; } = "";
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         string? given = null;
         settings?.TryGetValue("CINEMASYNC_DATA_DIR", out given);
@@ -60,7 +60,7 @@ public sealed class TestServer : IAsyncDisposable
             if (settings?.ContainsKey(key) != true) args.Add($"--{key}={value}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             if (key != "CINEMASYNC_DATA_DIR") args.Add($"--{key}={value}");
-        var app = CinemaSyncApp.Build(args.ToArray());
+        var app = CinemaSyncApp.Build(args.ToArray(), configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestServer(app, new Uri(address)) { DataDirectory = dataDir, _ownsDataDirectory = given is null };

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CinemaSync.Grains.Hosting;
-using CinemaSync.Grains.Storage;
+using CinemaSync.Web.Observability;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,12 +20,12 @@ public static class HealthApi
         return app;
     }
 
-    /// <summary>"degraded" when the store refuses a real write (the answer stays 200 so the body can be read).</summary>
+    /// <summary>The contract's shape over the same checks as <c>/health/ready</c>; "degraded" when one fails (still 200).</summary>
     private static async Task<Ok<HealthBody>> Get(
-        StorageDescription storage, ClusterDescription cluster, IEnumerable<IStorageHealth> stores, CancellationToken ct)
+        StorageDescription storage, ClusterDescription cluster, HealthCheckService checks, CancellationToken ct)
     {
-        var healthy = true;
-        foreach (var store in stores) healthy &= await store.IsHealthyAsync(ct);
-        return TypedResults.Ok(new HealthBody(healthy ? "ok" : "degraded", storage.Name, cluster.Mode, Version));
+        var report = await checks.CheckHealthAsync(c => c.Tags.Contains(HealthSetup.ReadyTag), ct);
+        var status = report.Status == HealthStatus.Healthy ? "ok" : "degraded";
+        return TypedResults.Ok(new HealthBody(status, storage.Name, cluster.Mode, Version));
     }
 }

@@ -3,6 +3,7 @@ using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.GoogleOAuth;
 using CinemaSync.Web.Health;
+using CinemaSync.Web.Observability;
 using CinemaSync.Web.Realtime;
 using CinemaSync.Web.Rooms;
 using Scalar.AspNetCore;
@@ -30,6 +31,10 @@ public static class CinemaSyncApp
         builder.AddCinemaSyncGoogleOAuth();
         builder.AddCinemaSyncOrleans();
         builder.AddCinemaSyncRealtime();
+        builder.AddCinemaSyncTelemetry();
+        builder.AddCinemaSyncHealth();
+        builder.Services.Configure<HostOptions>(o =>
+            o.ShutdownTimeout = builder.Configuration.GetValue("Shutdown:DrainTime", TimeSpan.FromSeconds(30)));
         configure?.Invoke(builder);
         builder.Services.StartDataProtectionAfterOrleans();
 
@@ -43,6 +48,8 @@ public static class CinemaSyncApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();
+        app.MapCinemaSyncHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapGoogleOAuthApi();

@@ -1,4 +1,5 @@
 using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CinemaSync.Web.Realtime;
@@ -19,7 +20,15 @@ internal sealed class NodeRoomObserver(
     public Task OnRoomEventAsync(RoomEvent roomEvent)
     {
         Observe(hub.Clients.Group(Group).SendAsync(roomEvent.Name, roomEvent));
+        Measure(roomEvent, relay.LocalConnectionCount(roomId));
         return Task.CompletedTask;
+    }
+
+    private static void Measure(RoomMessage message, int copies)
+    {
+        CinemaSyncTelemetry.EventsDelivered.Add(copies);
+        if (message.PublishedAt > 0)
+            CinemaSyncTelemetry.FanOutDuration.Record(TimeSpan.FromTicks(CinemaSyncTelemetry.NowTicks - message.PublishedAt).TotalMilliseconds);
     }
 
     public async Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined)
@@ -31,6 +40,7 @@ internal sealed class NodeRoomObserver(
     public Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message)
     {
         Observe(hub.Clients.Clients(connectionIds).SendAsync(message.Name, message));
+        Measure(message, connectionIds.Count);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Diagnostics;
 using CinemaSync.Grains.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -65,10 +66,10 @@ public sealed class RoomEventRelay(
             var subscription = _rooms[roomId];
             subscription.PendingJoins--;
             var live = _roomsByConnection.TryGetValue(connectionId, out var connectionRooms);
-            if (joined && live)
+            if (joined && live && subscription.UserByConnection.TryAdd(connectionId, userId))
             {
-                subscription.UserByConnection[connectionId] = userId;
                 connectionRooms!.Add(roomId);
+                CinemaSyncTelemetry.JoinedMembers.Add(1);
             }
             DropIfUnused(roomId, subscription);
             return live || !joined;
@@ -83,7 +84,7 @@ public sealed class RoomEventRelay(
             if (_roomsByConnection.TryGetValue(connectionId, out var connectionRooms)) connectionRooms.Remove(roomId);
             if (_rooms.TryGetValue(roomId, out var subscription))
             {
-                subscription.UserByConnection.Remove(connectionId);
+                if (subscription.UserByConnection.Remove(connectionId)) CinemaSyncTelemetry.JoinedMembers.Add(-1);
                 DropIfUnused(roomId, subscription);
             }
         }
@@ -99,7 +100,7 @@ public sealed class RoomEventRelay(
             foreach (var roomId in connectionRooms)
             {
                 if (!_rooms.TryGetValue(roomId, out var subscription)) continue;
-                subscription.UserByConnection.Remove(connectionId);
+                if (subscription.UserByConnection.Remove(connectionId)) CinemaSyncTelemetry.JoinedMembers.Add(-1);
                 DropIfUnused(roomId, subscription);
             }
             return connectionRooms;
@@ -118,6 +119,12 @@ public sealed class RoomEventRelay(
             if (!_rttByConnection.TryGetValue(connectionId, out var window)) _rttByConnection[connectionId] = window = new RttWindow();
             return window.Add(rttMs) ? (window.Current!.Value, rooms.ToList()) : null;
         }
+    }
+
+    /// <summary>How many of this node's connections are joined to the room (the copies one event costs here).</summary>
+    public int LocalConnectionCount(string roomId)
+    {
+        lock (_gate) return _rooms.TryGetValue(roomId, out var subscription) ? subscription.UserByConnection.Count : 0;
     }
 
     public bool IsInRoom(string connectionId, string roomId)

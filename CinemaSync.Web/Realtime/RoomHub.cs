@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Diagnostics;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.Rooms;
@@ -21,12 +22,14 @@ public sealed class RoomHub(
 
     public override Task OnConnectedAsync()
     {
+        CinemaSyncTelemetry.Connections.Add(1);
         relay.Connected(Context.ConnectionId);
         return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        CinemaSyncTelemetry.Connections.Add(-1);
         limiter.Forget(Context.ConnectionId);
         foreach (var roomId in relay.Disconnected(Context.ConnectionId))
         {
@@ -243,7 +246,21 @@ public sealed class RoomHub(
     /// Checks the token is still valid and the rate limit, reads the payload, and turns any failure
     /// into an ack. A connection that keeps hitting the limit is closed.
     /// </summary>
-    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction? limited = null)
+    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction? limited = null,
+        [System.Runtime.CompilerServices.CallerMemberName] string method = "")
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["ConnectionId"] = Context.ConnectionId,
+            ["UserId"] = Context.User?.FindFirst("sub")?.Value,
+        });
+        var ack = await RunUnmeasured(payload, handle, limited);
+        CinemaSyncTelemetry.HubAcks.Add(1, new KeyValuePair<string, object?>("method", method),
+            new KeyValuePair<string, object?>("result", ack is HubAcks.Failed failed ? failed.Error : "ok"));
+        return ack;
+    }
+
+    private async Task<object> RunUnmeasured(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction? limited)
     {
         if (Context.User is not { } user || user.IsExpired(clock.GetUtcNow()))
             return HubAcks.Fail(ErrorCodes.Unauthorized, "The token has expired; sign in again and reconnect.");

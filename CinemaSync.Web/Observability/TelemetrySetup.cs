@@ -1,0 +1,50 @@
+using CinemaSync.Grains.Diagnostics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CinemaSync.Web.Observability;
+
+public static class TelemetrySetup
+{
+    /// <summary>Fan-out and storage writes take fractions of a millisecond: the default buckets start at 5 ms.</summary>
+    private static readonly double[] MillisecondBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
+
+    /// <summary>
+    /// Metrics (CinemaSync's, Orleans', ASP.NET Core's, the runtime's) scraped at <c>/metrics</c>,
+    /// and traces across the hub → grain → storage hop; both also go to OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// </summary>
+    public static WebApplicationBuilder AddCinemaSyncTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("cinemasync-web", serviceVersion: Health.HealthApi.Version))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(CinemaSyncTelemetry.Name, "Microsoft.Orleans")
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddView(i => i.Unit == "ms" && i.Meter.Name == CinemaSyncTelemetry.Name
+                        ? new ExplicitBucketHistogramConfiguration { Boundaries = MillisecondBuckets }
+                        : null)
+                    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(CinemaSyncTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application",
+                        "Microsoft.AspNetCore.SignalR.Server")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"));
+                if (otlp) tracing.AddOtlpExporter();
+            });
+
+        // Never let secrets through, whatever the configured level: ASP.NET's request-start lines
+        // carry the full URL (a hub URL carries ?access_token=…), and SignalR's dispatcher logs every
+        // invocation's arguments at Debug (join_room carries the room password).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Information);
+        return builder;
+    }
+}
