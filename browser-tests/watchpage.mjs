@@ -72,10 +72,11 @@ async function signedInPage(browser, name, urlPath = "/", viewport = { width: 12
   return page;
 }
 
-async function createRoom(page, { name, password }) {
+async function createRoom(page, { name, password, driveFileId }) {
   await page.locator("#view-lobby").waitFor({ state: "visible" });
   await page.locator("#create-name").fill(name);
-  await page.locator("#create-url").fill(videoUrl);
+  if (driveFileId) await page.locator('input[name="create-source"][value="googleDrive"]').check();
+  await page.locator("#create-url").fill(driveFileId ?? videoUrl);
   if (password) {
     await page.locator("#create-private").check();
     await page.locator("#create-password").fill(password);
@@ -259,10 +260,17 @@ async function passwordScenario(browser) {
   });
   check(missing.length === 0, `no message for ${missing.join(", ")}`);
 
+  // A Google Drive room on a server that cannot stream Drive yet: a clear message, no broken player.
+  const drive = await signedInPage(browser, "Gus");
+  await createRoom(drive, { name: "Drive night", driveFileId: "1AbCdEfGhIjK" });
+  const message = drive.locator("#player-message");
+  await message.filter({ hasText: "Google Drive" }).waitFor({ timeout: 5000 });
+  log(`a Drive room shows: ${await message.textContent()}`);
+
   // A link to a room that does not exist.
   const lost = await signedInPage(browser, "Finn", "/?room=doesNotExist1");
   await lost.locator("#join-error", { hasText: "does not exist" }).waitFor({ timeout: 5000 });
-  noPageErrors(host, guest, lost);
+  noPageErrors(host, guest, lost, drive);
   return { room_id: roomId };
 }
 

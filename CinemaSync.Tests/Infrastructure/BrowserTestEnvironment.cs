@@ -63,6 +63,16 @@ public sealed class BrowserFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A fact that needs only node (skipped without it unless the browser tooling is required).</summary>
+public sealed class NodeFactAttribute : FactAttribute
+{
+    public NodeFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(BrowserPrerequisites.RequireVariable) == "1") return;
+        if (BrowserPrerequisites.OnPath("node") is null) Skip = "node is not installed.";
+    }
+}
+
 /// <summary>
 /// One web node (in-process, real Kestrel port, its own SQLite file) serving the watch page, and
 /// a test video made with ffmpeg (testsrc, 320x240, a burnt-in timer, a keyframe every second)

@@ -96,6 +96,9 @@ export class Api {
   streamUrl(roomId) {
     return this.request("GET", `/api/rooms/${encodeURIComponent(roomId)}/stream-url`);
   }
+  setVideo(roomId, body) {
+    return this.request("PUT", `/api/rooms/${encodeURIComponent(roomId)}/video`, body);
+  }
   leaveRoom(roomId) {
     return this.request("POST", `/api/rooms/${encodeURIComponent(roomId)}/leave`);
   }

@@ -158,15 +158,31 @@ $("create-private").addEventListener("change", () => {
   $("create-password").required = $("create-private").checked;
 });
 
+function createSource() {
+  return document.querySelector('input[name="create-source"]:checked')?.value ?? "directLink";
+}
+for (const radio of document.querySelectorAll('input[name="create-source"]')) {
+  radio.addEventListener("change", () => {
+    const type = createSource();
+    const input = $("create-url");
+    $("create-url-row").hidden = type === "uploadLater";
+    input.required = type !== "uploadLater";
+    input.type = type === "directLink" ? "url" : "text";
+    input.placeholder = type === "directLink" ? "https://example.com/movie.mp4" : "Drive file id, e.g. 1AbC…";
+    $("create-url-label").textContent = type === "directLink"
+      ? "Video link (http(s) URL of an .mp4 or .webm file)"
+      : "Google Drive file id";
+  });
+}
+
 $("create-form").addEventListener("submit", async e => {
   e.preventDefault();
   setError("create-error", "");
   const isPrivate = $("create-private").checked;
-  const body = {
-    name: $("create-name").value.trim(),
-    is_private: isPrivate,
-    movie_source: { type: "directLink", url: $("create-url").value.trim() },
-  };
+  const type = createSource();
+  const value = $("create-url").value.trim();
+  const movieSource = type === "directLink" ? { type, url: value } : type === "googleDrive" ? { type, file_id: value } : { type };
+  const body = { name: $("create-name").value.trim(), is_private: isPrivate, movie_source: movieSource };
   if (isPrivate) body.password = $("create-password").value;
   try {
     const room = await app.api.createRoom(body);
@@ -454,7 +470,10 @@ async function loadVideo(room) {
     try {
       url = (await app.api.streamUrl(room.room_id)).url;
     } catch (err) {
-      playerMessage(`This room plays a Google Drive video, but the stream could not be opened: ${err.message}`, true);
+      const why = err.status === 404 && !err.code
+        ? "this server cannot stream Google Drive videos yet."
+        : err.message;
+      playerMessage(`This room plays a Google Drive video, but its stream could not be opened: ${why}`, true);
       return;
     }
   }
@@ -550,6 +569,7 @@ function renderRole() {
   $("my-role").textContent = host ? "You are the host" : controller ? "Co-host" : "Member";
   $("my-role").classList.toggle("host", controller);
   $("host-controls").hidden = !controller;
+  $("video-change").hidden = !controller;
   $("member-note").hidden = controller;
   app.sync?.setController(controller ? requestPlayback : null);
 }
@@ -597,6 +617,18 @@ function renderSync(status) {
   el.className = `sync-indicator ${level}`;
   $("sync-text").textContent = text;
 }
+
+$("video-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  setError("room-error", "");
+  try {
+    await app.api.setVideo(app.roomId, { url: $("video-url").value.trim() });
+    $("video-url").value = "";
+    $("video-change").open = false;
+  } catch (err) {
+    if (!handleAuthFailure(err)) setError("room-error", err.message);
+  }
+});
 
 // ---------------------------------------------------------------- people, chat, reactions
 
