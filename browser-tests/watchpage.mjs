@@ -57,9 +57,19 @@ async function launch() {
   });
 }
 
-/** A signed-in page: opens `path`, signs in with the keyboard (Enter submits). */
-async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }) {
+/**
+ * A signed-in page: opens `path`, signs in with the keyboard (Enter submits). `clockSkewMs`
+ * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
+ * offset estimate has something to find.
+ */
+async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0) {
   const context = await browser.newContext({ viewport });
+  if (clockSkewMs) {
+    await context.addInitScript(skew => {
+      const now = performance.now.bind(performance);
+      performance.now = () => now() + skew;
+    }, clockSkewMs);
+  }
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", err => errors.push(String(err)));
@@ -144,8 +154,14 @@ const round = x => Math.round(x * 10) / 10;
 async function syncScenario(browser) {
   const host = await signedInPage(browser, "Host Ana");
   const roomId = await createRoom(host, { name: "Sync check" });
-  const member = await signedInPage(browser, "Member Ben", `/?room=${roomId}`);
+  // The member's clock is 4.2 s ahead of the host's and the server's: only the clock offset
+  // from sync_time keeps it in step.
+  const member = await signedInPage(browser, "Member Ben", `/?room=${roomId}`, undefined, 4200);
   await member.locator("#view-room").waitFor({ state: "visible" });
+  await member.waitForFunction(() => window.cinemaSync.clock?.samples.length >= 3);
+  const [hostOffset, memberOffset] = await Promise.all([host, member].map(p => p.evaluate(() => window.cinemaSync.clock.offsetMs)));
+  log(`estimated clock offsets: host ${hostOffset.toFixed(1)} ms, member ${memberOffset.toFixed(1)} ms (member's clock moved 4200 ms ahead)`);
+  check(Math.abs(memberOffset - hostOffset + 4200) < 50, "the member's clock offset estimate is wrong");
   await videoReady(host);
   await videoReady(member);
   await host.locator("#participants li").nth(1).waitFor();
