@@ -228,7 +228,9 @@ async function chatScenario(browser) {
   check(/host/.test(await host.locator("#participants li", { hasText: "Ana" }).textContent()), "the host is not marked host");
 
   await videoReady(host);
-  await host.locator("#play-toggle").click();
+  await host.locator("#play-toggle").focus();
+  await host.keyboard.press("Enter"); // keyboard only: the controls are real buttons
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
   await sleep(1500);
   await member.locator('#reactions button[data-emoji="🎉"]').click();
   await host.locator("#reaction-layer .reaction").first().waitFor({ timeout: 5000 });

@@ -32,6 +32,7 @@ const app = {
   refreshTimer: null,
   uiTimer: null,
   seekDragging: false,
+  seekTouchedAt: 0,
 };
 app.api = new Api(() => app.session?.token);
 window.cinemaSync = app; // for debugging and the browser tests
@@ -554,8 +555,11 @@ function seekBy(delta) {
   requestPlayback({ status: s.status === "playing" ? "playing" : "paused", position: (app.sync.target() ?? 0) + delta });
 }
 const seek = $("seek");
-seek.addEventListener("pointerdown", () => { app.seekDragging = true; });
-seek.addEventListener("pointerup", () => { app.seekDragging = false; });
+// While the host drags or steps the slider, the clock display leaves it alone (1.5 s after the last touch).
+seek.addEventListener("pointerdown", () => { app.seekDragging = true; app.seekTouchedAt = Date.now(); });
+seek.addEventListener("pointerup", () => { app.seekDragging = false; app.seekTouchedAt = Date.now(); });
+seek.addEventListener("input", () => { app.seekTouchedAt = Date.now(); });
+seek.addEventListener("keydown", () => { app.seekTouchedAt = Date.now(); });
 seek.addEventListener("change", () => {
   app.seekDragging = false;
   const s = currentState();
@@ -592,7 +596,7 @@ function renderTime() {
   const duration = Number.isFinite(v.duration) ? v.duration : 0;
   $("time").textContent = `${fmt(v.currentTime)} / ${fmt(duration)}`;
   seek.max = String(duration);
-  if (!app.seekDragging && document.activeElement !== seek) seek.value = String(v.currentTime);
+  if (!app.seekDragging && Date.now() - (app.seekTouchedAt ?? 0) > 1500) seek.value = String(v.currentTime);
 }
 
 function renderSync(status) {
