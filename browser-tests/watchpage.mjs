@@ -16,6 +16,9 @@ import path from "node:path";
 
 const scenario = process.argv[2];
 const base = mustEnv("CINEMASYNC_URL").replace(/\/$/, "");
+// The sync scenario's member may reach the server through a delaying proxy (CINEMASYNC_SYNC_LATENCY_MS).
+const memberBase = (process.env.CINEMASYNC_MEMBER_URL ?? base).replace(/\/$/, "");
+const memberLatencyMs = Number(process.env.CINEMASYNC_MEMBER_LATENCY_MS ?? "0");
 const videoUrl = mustEnv("CINEMASYNC_VIDEO_URL");
 const artifacts = process.env.CINEMASYNC_ARTIFACTS ?? path.resolve("artifacts");
 const measureSeconds = Number(process.env.CINEMASYNC_SYNC_MEASURE ?? "4");
@@ -62,7 +65,7 @@ async function launch() {
  * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
  * offset estimate has something to find.
  */
-async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0) {
+async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0, origin = base) {
   const context = await browser.newContext({ viewport });
   if (clockSkewMs) {
     await context.addInitScript(skew => {
@@ -76,7 +79,7 @@ async function signedInPage(browser, name, urlPath = "/", viewport = { width: 12
   // HTTP errors the page expects (a 404 room) show up as "Failed to load resource": not script errors.
   page.on("console", msg => { if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) errors.push(msg.text()); });
   page.errors = errors;
-  await page.goto(base + urlPath);
+  await page.goto(origin + urlPath);
   await page.locator("#signin-name").fill(name);
   await page.locator("#signin-name").press("Enter");
   return page;
@@ -156,7 +159,8 @@ async function syncScenario(browser) {
   const roomId = await createRoom(host, { name: "Sync check" });
   // The member's clock is 4.2 s ahead of the host's and the server's: only the clock offset
   // from sync_time keeps it in step.
-  const member = await signedInPage(browser, "Member Ben", `/?room=${roomId}`, undefined, 4200);
+  const member = await signedInPage(browser, "Member Ben", `/?room=${roomId}`, undefined, 4200, memberBase);
+  if (memberLatencyMs) log(`the member reaches the server through a proxy adding ${memberLatencyMs} ms each way`);
   await member.locator("#view-room").waitFor({ state: "visible" });
   await member.waitForFunction(() => window.cinemaSync.clock?.samples.length >= 3);
   const [hostOffset, memberOffset] = await Promise.all([host, member].map(p => p.evaluate(() => window.cinemaSync.clock.offsetMs)));
@@ -204,7 +208,8 @@ async function syncScenario(browser) {
   check(/drift [+-]?\d+ ms · RTT \d+ ms/.test(indicator), `the sync indicator shows "${indicator}"`);
   log(`member's indicator: ${indicator}`);
   noPageErrors(host, member);
-  return { room_id: roomId, measure: stats };
+  const rtt = await member.evaluate(() => window.cinemaSync.clock.rttMs);
+  return { room_id: roomId, measure: { ...stats, member_latency_ms: memberLatencyMs, member_rtt_ms: round(rtt) } };
 }
 
 async function chatScenario(browser) {

@@ -90,6 +90,16 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
     public static int MeasureSeconds =>
         int.TryParse(Environment.GetEnvironmentVariable("CINEMASYNC_SYNC_MEASURE"), out var s) && s > 0 ? s : 4;
 
+    /// <summary>
+    /// One-way delay in ms between the member's browser and the server in the sync scenario
+    /// (<c>CINEMASYNC_SYNC_LATENCY_MS</c>, default 0: plain loopback). The member then reaches the
+    /// node through a <see cref="DelayProxy"/>.
+    /// </summary>
+    public static int MemberLatencyMs =>
+        int.TryParse(Environment.GetEnvironmentVariable("CINEMASYNC_SYNC_LATENCY_MS"), out var ms) && ms > 0 ? ms : 0;
+
+    private DelayProxy? _memberProxy;
+
     public async Task InitializeAsync()
     {
         if (BrowserPrerequisites.Missing() is { } missing)
@@ -106,6 +116,7 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         await _videoServer.StartAsync();
         var address = _videoServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         VideoUrl = new Uri(new Uri(address), "testsrc.webm");
+        if (MemberLatencyMs > 0) _memberProxy = new DelayProxy(Server.BaseAddress, TimeSpan.FromMilliseconds(MemberLatencyMs));
     }
 
     private static async Task MakeVideoAsync(string path, int seconds)
@@ -137,6 +148,8 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         info.Environment["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString();
         info.Environment["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory;
         info.Environment["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString();
+        info.Environment["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString();
+        info.Environment["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString();
         info.Environment["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath;
         using var node = Process.Start(info)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
@@ -157,6 +170,7 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_memberProxy is not null) await _memberProxy.DisposeAsync();
         if (_videoServer is not null) await _videoServer.DisposeAsync();
         if (Server is not null) await Server.DisposeAsync();
         Directory.Delete(_videoDirectory, recursive: true);
