@@ -236,7 +236,7 @@ async function ensureConnection() {
           await c.start();
           if (app.roomId) await joinRoom(app.roomId, undefined, { rejoin: true });
         } catch {
-          banner("The server cannot be reached. Try again in a moment.", { action: "Reconnect", onAction: () => c.onclose && location.reload() });
+          banner("The server cannot be reached. Try again in a moment.", { action: "Reload", onAction: () => location.reload() });
         }
       } });
     });
