@@ -1,6 +1,6 @@
 // Browser scenarios for the watch page: headless Debian Chromium driven by playwright-core.
 //
-//   node watchpage.mjs <sync|chat|password>
+//   node watchpage.mjs <sync|chat|password|reconnect>
 //
 // Environment: CINEMASYNC_URL (the web node, e.g. http://127.0.0.1:5000), CINEMASYNC_VIDEO_URL
 // (a direct link to a test video of at least 40 s), CINEMASYNC_ARTIFACTS (folder for
@@ -297,12 +297,62 @@ async function passwordScenario(browser) {
   return { room_id: roomId };
 }
 
+async function reconnectScenario(browser) {
+  const host = await signedInPage(browser, "Hana");
+  const roomId = await createRoom(host, { name: "Flaky wifi" });
+  // Keep the member's WebSockets at hand, to cut them as a network drop would.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__sockets = [];
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__sockets.push(this);
+      }
+    };
+  });
+  const member = await context.newPage();
+  member.errors = [];
+  member.on("pageerror", err => member.errors.push(String(err)));
+  await member.goto(`${base}/?room=${roomId}`);
+  await member.locator("#signin-name").fill("Ivo");
+  await member.locator("#signin-name").press("Enter");
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  await videoReady(host);
+  await videoReady(member);
+  await host.locator("#play-toggle").click();
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+
+  const before = await member.evaluate(() => window.cinemaSync.connection.connectionId);
+  await member.evaluate(() => window.__sockets.at(-1).close(4000, "test: network drop"));
+  await member.waitForFunction(id => {
+    const c = window.cinemaSync.connection;
+    return c.state === "Connected" && c.connectionId && c.connectionId !== id;
+  }, before, { timeout: 15000 });
+  log("the member's connection dropped and came back");
+
+  // After the automatic reconnect the page re-joins: later events reach the member again.
+  await sleep(500);
+  await host.locator("#play-toggle").click(); // pause
+  await member.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 });
+  await sleep(500);
+  await expectInSync(host, member, "paused after the member's reconnect");
+  await host.locator("#chat-input").fill("still there?");
+  await host.locator("#chat-input").press("Enter");
+  await member.locator("#chat-log li", { hasText: "still there?" }).waitFor({ timeout: 5000 });
+  check(await member.locator("#banner").isHidden(), "the reconnecting banner is still shown");
+  log("after re-joining, the member follows playback and gets chat");
+  noPageErrors(host, member);
+  return { room_id: roomId };
+}
+
 function noPageErrors(...pages) {
   const errors = pages.flatMap(p => p.errors);
   check(errors.length === 0, `errors in the page: ${errors.join(" | ")}`);
 }
 
-const scenarios = { sync: syncScenario, chat: chatScenario, password: passwordScenario };
+const scenarios = { sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario };
 if (!scenarios[scenario]) {
   console.error(`usage: node watchpage.mjs <${Object.keys(scenarios).join("|")}>`);
   process.exit(2);

@@ -52,6 +52,12 @@ public sealed class WatchPageBrowserTests(BrowserTestEnvironment env, ITestOutpu
     }
 
     [BrowserFact]
+    public async Task MemberPage_RejoinsAndFollowsTheRoom_AfterItsConnectionDrops()
+    {
+        await RunAsync("reconnect", TimeSpan.FromSeconds(90));
+    }
+
+    [BrowserFact]
     public async Task WrongPassword_ShowsTheError_AndTheRightOneJoins()
     {
         await RunAsync("password", TimeSpan.FromSeconds(60));
