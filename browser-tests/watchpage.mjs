@@ -1,6 +1,6 @@
 // Browser scenarios for the watch page: headless Debian Chromium driven by playwright-core.
 //
-//   node watchpage.mjs <sync|chat|password|reconnect>
+//   node watchpage.mjs <sync|chat|password|reconnect|autoplay>
 //
 // Environment: CINEMASYNC_URL (the web node, e.g. http://127.0.0.1:5000), CINEMASYNC_VIDEO_URL
 // (a direct link to a test video of at least 40 s), CINEMASYNC_ARTIFACTS (folder for
@@ -347,12 +347,53 @@ async function reconnectScenario(browser) {
   return { room_id: roomId };
 }
 
+async function autoplayScenario(browser) {
+  const host = await signedInPage(browser, "Jo");
+  const roomId = await createRoom(host, { name: "Strict browser" });
+  await videoReady(host);
+  await host.locator("#play-toggle").click();
+  // Headless Chromium here lets media play whatever --autoplay-policy says, so the member's page
+  // gets the policy of a desktop browser emulated: play() before any click or key press in the
+  // document is refused with NotAllowedError.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    let activated = false;
+    for (const type of ["pointerdown", "keydown"]) addEventListener(type, () => { activated = true; }, true);
+    const nativePlay = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () {
+      if (!activated) return Promise.reject(new DOMException("play() needs a user gesture", "NotAllowedError"));
+      return nativePlay.call(this);
+    };
+  });
+  const member = await context.newPage();
+  member.errors = [];
+  member.on("pageerror", err => member.errors.push(String(err)));
+  // Signed in already (a reload of a room tab): no gesture in this document yet.
+  await member.goto(`${base}/`);
+  await member.locator("#signin-name").fill("Kim");
+  await member.locator("#signin-name").press("Enter");
+  await member.locator("#view-lobby").waitFor({ state: "visible" });
+  await member.goto(`${base}/?room=${roomId}`);
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  const start = member.locator("#unblock");
+  await start.waitFor({ state: "visible", timeout: 10000 });
+  check(await member.evaluate(() => document.getElementById("video").paused), "the video played without a user gesture");
+  log(`autoplay refused; the page offers "${(await start.textContent()).trim()}"; indicator: ${await member.locator("#sync-text").textContent()}`);
+  await start.click();
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  check(await start.isHidden(), "the Start button stays after it was pressed");
+  await sleep(3000);
+  await expectInSync(host, member, "3 s after the member pressed Start");
+  noPageErrors(host, member);
+  return { room_id: roomId };
+}
+
 function noPageErrors(...pages) {
   const errors = pages.flatMap(p => p.errors);
   check(errors.length === 0, `errors in the page: ${errors.join(" | ")}`);
 }
 
-const scenarios = { sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario };
+const scenarios = { sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario, autoplay: autoplayScenario };
 if (!scenarios[scenario]) {
   console.error(`usage: node watchpage.mjs <${Object.keys(scenarios).join("|")}>`);
   process.exit(2);

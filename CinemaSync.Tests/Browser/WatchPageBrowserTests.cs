@@ -58,6 +58,12 @@ public sealed class WatchPageBrowserTests(BrowserTestEnvironment env, ITestOutpu
     }
 
     [BrowserFact]
+    public async Task MemberPage_OffersStart_WhenTheBrowserRefusesAutoplay_ThenPlaysInSync()
+    {
+        await RunAsync("autoplay", TimeSpan.FromSeconds(90));
+    }
+
+    [BrowserFact]
     public async Task WrongPassword_ShowsTheError_AndTheRightOneJoins()
     {
         await RunAsync("password", TimeSpan.FromSeconds(60));
