@@ -163,3 +163,15 @@ test("a member's own play is overridden; the host's becomes a request", () => {
   v.emit("play"); // the host pressed play
   assert.deepEqual(requests, [{ status: "playing", position: 12 }]);
 });
+
+test("past the end of the video: paused on the last frame, no seek loop", () => {
+  const v = videoWithSeeks();
+  v.duration = 20;
+  const sync = newSync(v);
+  sync.update({ status: "playing", position: 19.5, rate: 1, updated_at: now - 5000, version: 1 }, 1);
+  sync.correct();
+  sync.correct();
+  assert.equal(v.paused, true);
+  assert.equal(v.currentTime, 20);
+  assert.deepEqual(v.seeks, [20], "one seek to the end, not one per tick");
+});

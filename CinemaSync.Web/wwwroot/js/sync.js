@@ -290,11 +290,13 @@ export class PlaybackSync {
     const ended = Number.isFinite(v.duration) && target >= v.duration;
 
     if (!wantsPlaying || ended) {
+      // Paused, waiting for a scheduled start, or past the end: hold the frame at the position.
+      const hold = ended ? v.duration : target;
       this._setCorrecting(0, baseRate);
       if (!v.paused) this._pause();
-      if (Math.abs(v.currentTime - target) > 0.04 && !v.seeking) this._seek(Math.min(target, v.duration || target));
+      if (Math.abs(v.currentTime - hold) > 0.04 && !v.seeking) this._seek(hold);
       if (s.status === "playing" && !ended) this._scheduleStart();
-      this.driftMs = (v.currentTime - target) * 1000;
+      this.driftMs = (v.currentTime - hold) * 1000;
       this._report();
       return;
     }
