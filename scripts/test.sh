@@ -1,8 +1,31 @@
 #!/usr/bin/env bash
-# Installs what the tests need (nothing beyond the .NET SDK yet), then runs the whole suite
-# and ends with one "N passed, N failed" line.
+# Installs what the tests need, then runs the whole suite and ends with one
+# "tests: N passed, N failed, N skipped" line.
+#
+# The browser tests (CinemaSync.Tests/Browser, run by the xunit suite) need Debian's Chromium,
+# ffmpeg (to make the test video), a colour emoji font (for the screenshot) and playwright-core
+# in browser-tests/. They are installed here when missing; CINEMASYNC_REQUIRE_BROWSER=1 makes
+# the browser tests fail, not skip, if any of it is still absent.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing ${need[*]} (apt-get)"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
+    || echo "warning: could not install ${need[*]}; the browser tests will fail"
+fi
+if [ ! -d browser-tests/node_modules/playwright-core ] || [ browser-tests/package-lock.json -nt browser-tests/node_modules/.package-lock.json ]; then
+  echo "installing playwright-core (npm ci in browser-tests/)"
+  (cd browser-tests && npm ci --no-audit --no-fund --loglevel=error) >/dev/null 2>&1 \
+    || echo "warning: npm ci failed in browser-tests/; the browser tests will fail"
+fi
+export CINEMASYNC_REQUIRE_BROWSER=1
+
 log=$(mktemp)
 dotnet test CinemaSync.sln 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -18,7 +18,7 @@ public static class CinemaSyncApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         DotEnvFile.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot(args) });
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -42,6 +42,7 @@ public static class CinemaSyncApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
+        app.UseWatchPage();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -56,6 +57,33 @@ public static class CinemaSyncApp
         app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
         app.LogAuthConfiguration();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
+        return app;
+    }
+
+    /// <summary>
+    /// The watch page's files: <c>wwwroot</c> next to the build output (the project copies it
+    /// there), so every way of starting the node serves the same page whatever its working
+    /// directory. <c>--webroot</c> or <c>ASPNETCORE_WEBROOT</c> still override it.
+    /// </summary>
+    private static string? WebRoot(string[] args)
+    {
+        if (args.Any(a => a.StartsWith("--webroot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_WEBROOT"))) return null;
+        var besideBuild = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        return Directory.Exists(besideBuild) ? besideBuild : null;
+    }
+
+    /// <summary>
+    /// Serves the watch page at <c>/</c> (index.html) and its scripts. <c>no-cache</c> makes the
+    /// browser revalidate (ETag) so a rebuilt page is never mixed with stale modules.
+    /// </summary>
+    private static WebApplication UseWatchPage(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
+        });
         return app;
     }
 

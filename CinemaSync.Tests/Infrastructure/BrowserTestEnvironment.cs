@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+
+namespace CinemaSync.Tests.Infrastructure;
+
+/// <summary>
+/// What the browser tests need: Debian Chromium, ffmpeg, node with playwright-core installed in
+/// <c>browser-tests/</c>. <c>scripts/test.sh</c> installs them and sets
+/// <c>CINEMASYNC_REQUIRE_BROWSER=1</c>, so there a missing piece fails the tests; a plain
+/// <c>dotnet test</c> on a machine without them skips the tests and says why.
+/// </summary>
+public static class BrowserPrerequisites
+{
+    public const string RequireVariable = "CINEMASYNC_REQUIRE_BROWSER";
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string BrowserTestsDirectory => Path.Combine(RepositoryRoot, "browser-tests");
+
+    public static string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");
+
+    /// <summary>Null when everything is there, else what is missing.</summary>
+    public static string? Missing()
+    {
+        var missing = new List<string>();
+        if (!File.Exists(ChromiumPath)) missing.Add($"Chromium at {ChromiumPath} (apt-get install chromium)");
+        if (OnPath("ffmpeg") is null) missing.Add("ffmpeg (apt-get install ffmpeg)");
+        if (OnPath("node") is null) missing.Add("node");
+        if (!Directory.Exists(Path.Combine(BrowserTestsDirectory, "node_modules", "playwright-core")))
+            missing.Add("playwright-core (npm ci in browser-tests/)");
+        return missing.Count == 0 ? null : string.Join(", ", missing);
+    }
+
+    public static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CinemaSync.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No CinemaSync.sln above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>A fact that drives a real browser: skipped when the browser tooling is absent, unless it is required.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public BrowserFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(BrowserPrerequisites.RequireVariable) == "1") return;
+        if (BrowserPrerequisites.Missing() is { } missing)
+            Skip = $"Browser tests need {missing}; ./scripts/test.sh installs them.";
+    }
+}
+
+/// <summary>A fact that needs only node (skipped without it unless the browser tooling is required).</summary>
+public sealed class NodeFactAttribute : FactAttribute
+{
+    public NodeFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(BrowserPrerequisites.RequireVariable) == "1") return;
+        if (BrowserPrerequisites.OnPath("node") is null) Skip = "node is not installed.";
+    }
+}
+
+/// <summary>
+/// One web node (in-process, real Kestrel port, its own SQLite file) serving the watch page, and
+/// a test video made with ffmpeg (testsrc, 320x240, a burnt-in timer, a keyframe every second)
+/// served as a direct link by a second tiny static file server with Range support.
+/// </summary>
+public sealed class BrowserTestEnvironment : IAsyncLifetime
+{
+    private readonly string _videoDirectory = Directory.CreateTempSubdirectory("cinemasync-video-").FullName;
+    private WebApplication? _videoServer;
+
+    public TestServer Server { get; private set; } = null!;
+    public Uri VideoUrl { get; private set; } = null!;
+
+    /// <summary>Seconds of member-vs-host measurement in the sync scenario (<c>CINEMASYNC_SYNC_MEASURE</c>, default 4).</summary>
+    public static int MeasureSeconds =>
+        int.TryParse(Environment.GetEnvironmentVariable("CINEMASYNC_SYNC_MEASURE"), out var s) && s > 0 ? s : 4;
+
+    /// <summary>
+    /// One-way delay in ms between the member's browser and the server in the sync scenario
+    /// (<c>CINEMASYNC_SYNC_LATENCY_MS</c>, default 0: plain loopback). The member then reaches the
+    /// node through a <see cref="DelayProxy"/>.
+    /// </summary>
+    public static int MemberLatencyMs =>
+        int.TryParse(Environment.GetEnvironmentVariable("CINEMASYNC_SYNC_LATENCY_MS"), out var ms) && ms > 0 ? ms : 0;
+
+    private DelayProxy? _memberProxy;
+
+    public async Task InitializeAsync()
+    {
+        if (BrowserPrerequisites.Missing() is { } missing)
+            throw new InvalidOperationException($"Browser tests need {missing}; ./scripts/test.sh installs them.");
+        var video = Path.Combine(_videoDirectory, "testsrc.webm");
+        await MakeVideoAsync(video, seconds: Math.Max(40, MeasureSeconds + 30));
+        Server = await TestServer.StartAsync();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _videoServer = builder.Build();
+        _videoServer.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(_videoDirectory) });
+        await _videoServer.StartAsync();
+        var address = _videoServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        VideoUrl = new Uri(new Uri(address), "testsrc.webm");
+        if (MemberLatencyMs > 0) _memberProxy = new DelayProxy(Server.BaseAddress, TimeSpan.FromMilliseconds(MemberLatencyMs));
+    }
+
+    private static async Task MakeVideoAsync(string path, int seconds)
+    {
+        var info = new ProcessStartInfo("ffmpeg",
+        [
+            "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", $"testsrc=size=320x240:rate=25:duration={seconds}",
+            "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-g", "25",
+            "-pix_fmt", "yuv420p", path,
+        ])
+        { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var ffmpeg = Process.Start(info)!;
+        var errors = ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.WaitForExitAsync();
+        if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed ({ffmpeg.ExitCode}): {await errors}");
+    }
+
+    /// <summary>Runs one scenario of <c>browser-tests/watchpage.mjs</c>; returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("node", ["watchpage.mjs", scenario])
+        {
+            WorkingDirectory = BrowserPrerequisites.BrowserTestsDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["CINEMASYNC_URL"] = Server.BaseAddress.ToString();
+        info.Environment["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString();
+        info.Environment["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory;
+        info.Environment["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString();
+        info.Environment["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString();
+        info.Environment["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString();
+        info.Environment["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath;
+        using var node = Process.Start(info)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await node.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync();
+            return (-1, $"timed out after {timeout.TotalSeconds} s\n{await stdout}\n{await stderr}");
+        }
+        return (node.ExitCode, (await stdout) + (await stderr));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_memberProxy is not null) await _memberProxy.DisposeAsync();
+        if (_videoServer is not null) await _videoServer.DisposeAsync();
+        if (Server is not null) await Server.DisposeAsync();
+        Directory.Delete(_videoDirectory, recursive: true);
+    }
+}

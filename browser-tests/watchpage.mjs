@@ -1,0 +1,419 @@
+// Browser scenarios for the watch page: headless Debian Chromium driven by playwright-core.
+//
+//   node watchpage.mjs <sync|chat|password|reconnect|autoplay>
+//
+// Environment: CINEMASYNC_URL (the web node, e.g. http://127.0.0.1:5000), CINEMASYNC_VIDEO_URL
+// (a direct link to a test video of at least 40 s), CINEMASYNC_ARTIFACTS (folder for
+// screenshots, default ./artifacts), CINEMASYNC_SYNC_MEASURE (seconds of member-vs-host
+// measurement in the sync scenario, default 4), CHROMIUM_PATH (default /usr/bin/chromium).
+//
+// Normally started by the xunit test CinemaSync.Tests/Browser/WatchPageBrowserTests.cs,
+// which serves the page and the video. Prints progress, then one line `RESULT <json>`;
+// exits 1 with the reason on failure.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+const scenario = process.argv[2];
+const base = mustEnv("CINEMASYNC_URL").replace(/\/$/, "");
+// The sync scenario's member may reach the server through a delaying proxy (CINEMASYNC_SYNC_LATENCY_MS).
+const memberBase = (process.env.CINEMASYNC_MEMBER_URL ?? base).replace(/\/$/, "");
+const memberLatencyMs = Number(process.env.CINEMASYNC_MEMBER_LATENCY_MS ?? "0");
+const videoUrl = mustEnv("CINEMASYNC_VIDEO_URL");
+const artifacts = process.env.CINEMASYNC_ARTIFACTS ?? path.resolve("artifacts");
+const measureSeconds = Number(process.env.CINEMASYNC_SYNC_MEASURE ?? "4");
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const TOLERANCE_MS = 150;
+
+function mustEnv(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`${name} is not set`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const log = (...args) => console.log(`[${scenario}]`, ...args);
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+class Failure extends Error {}
+function check(condition, message) {
+  if (!condition) throw new Failure(message);
+}
+
+async function launch() {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
+      "--mute-audio",
+    ],
+  });
+}
+
+/**
+ * A signed-in page: opens `path`, signs in with the keyboard (Enter submits). `clockSkewMs`
+ * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
+ * offset estimate has something to find.
+ */
+async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0, origin = base) {
+  const context = await browser.newContext({ viewport });
+  if (clockSkewMs) {
+    await context.addInitScript(skew => {
+      const now = performance.now.bind(performance);
+      performance.now = () => now() + skew;
+    }, clockSkewMs);
+  }
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", err => errors.push(String(err)));
+  // HTTP errors the page expects (a 404 room) show up as "Failed to load resource": not script errors.
+  page.on("console", msg => { if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) errors.push(msg.text()); });
+  page.errors = errors;
+  await page.goto(origin + urlPath);
+  await page.locator("#signin-name").fill(name);
+  await page.locator("#signin-name").press("Enter");
+  return page;
+}
+
+async function createRoom(page, { name, password, driveFileId }) {
+  await page.locator("#view-lobby").waitFor({ state: "visible" });
+  await page.locator("#create-name").fill(name);
+  if (driveFileId) await page.locator('input[name="create-source"][value="googleDrive"]').check();
+  await page.locator("#create-url").fill(driveFileId ?? videoUrl);
+  if (password) {
+    await page.locator("#create-private").check();
+    await page.locator("#create-password").fill(password);
+  }
+  await page.locator("#create-form button[type=submit]").click();
+  await page.locator("#view-room").waitFor({ state: "visible" });
+  const roomId = new URL(page.url()).searchParams.get("room");
+  check(roomId, "the room page has no ?room= in its address");
+  return roomId;
+}
+
+async function videoReady(page) {
+  await page.waitForFunction(() => document.getElementById("video").readyState >= 1, null, { timeout: 15000 });
+}
+
+/** Both players sampled at (nearly) the same moment; the member's time is projected onto the host's sample time. */
+async function sample(host, member) {
+  const read = () => {
+    const v = document.getElementById("video");
+    return { t: Date.now(), ct: v.currentTime, paused: v.paused, rate: v.playbackRate };
+  };
+  const [h, m] = await Promise.all([host.evaluate(read), member.evaluate(read)]);
+  const playing = !h.paused && !m.paused;
+  const diffMs = ((m.ct - h.ct) - (playing ? ((m.t - h.t) / 1000) * m.rate : 0)) * 1000;
+  return { diffMs, host: h, member: m };
+}
+
+async function expectInSync(host, member, what, samples = 4) {
+  const seen = [];
+  for (let i = 0; i < samples; i++) {
+    const s = await sample(host, member);
+    seen.push(s);
+    await sleep(250);
+  }
+  const worst = Math.max(...seen.map(s => Math.abs(s.diffMs)));
+  log(`${what}: host at ${seen.at(-1).host.ct.toFixed(3)} s, member-host ${seen.map(s => s.diffMs.toFixed(0)).join(", ")} ms`);
+  check(worst < TOLERANCE_MS, `${what}: the member is ${worst.toFixed(0)} ms away from the host (limit ${TOLERANCE_MS} ms)`);
+  return seen;
+}
+
+async function measure(host, member, seconds) {
+  const diffs = [];
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    const started = Date.now();
+    const s = await sample(host, member);
+    if (!s.host.paused && !s.member.paused) diffs.push(s.diffMs);
+    await sleep(Math.max(0, 250 - (Date.now() - started)));
+  }
+  const abs = diffs.map(Math.abs).sort((a, b) => a - b);
+  const median = abs.length ? (abs[(abs.length - 1) >> 1] + abs[abs.length >> 1]) / 2 : NaN;
+  const signed = [...diffs].sort((a, b) => a - b);
+  return {
+    seconds,
+    samples: diffs.length,
+    median_abs_ms: round(median),
+    max_abs_ms: round(abs.at(-1)),
+    signed_median_ms: round(signed[(signed.length - 1) >> 1]),
+    p95_abs_ms: round(abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.95))]),
+  };
+}
+
+const round = x => Math.round(x * 10) / 10;
+
+async function syncScenario(browser) {
+  const host = await signedInPage(browser, "Host Ana");
+  const roomId = await createRoom(host, { name: "Sync check" });
+  // The member's clock is 4.2 s ahead of the host's and the server's: only the clock offset
+  // from sync_time keeps it in step.
+  const member = await signedInPage(browser, "Member Ben", `/?room=${roomId}`, undefined, 4200, memberBase);
+  if (memberLatencyMs) log(`the member reaches the server through a proxy adding ${memberLatencyMs} ms each way`);
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  await member.waitForFunction(() => window.cinemaSync.clock?.samples.length >= 3);
+  const [hostOffset, memberOffset] = await Promise.all([host, member].map(p => p.evaluate(() => window.cinemaSync.clock.offsetMs)));
+  log(`estimated clock offsets: host ${hostOffset.toFixed(1)} ms, member ${memberOffset.toFixed(1)} ms (member's clock moved 4200 ms ahead)`);
+  check(Math.abs(memberOffset - hostOffset + 4200) < 50, "the member's clock offset estimate is wrong");
+  await videoReady(host);
+  await videoReady(member);
+  await host.locator("#participants li").nth(1).waitFor();
+  check(await member.locator("#host-controls").isHidden(), "a member sees the host controls");
+
+  log("host presses Play");
+  await host.locator("#play-toggle").click();
+  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 })));
+  await sleep(3000);
+  await expectInSync(host, member, "3 s after play");
+
+  log("host jumps +10 s");
+  await host.locator("#fwd10").click();
+  await sleep(3000);
+  const afterSeek = await expectInSync(host, member, "3 s after a seek");
+  check(afterSeek.at(-1).host.ct > 14, `the seek did not move the host (at ${afterSeek.at(-1).host.ct} s)`);
+
+  log("host pauses");
+  await host.locator("#play-toggle").click();
+  await Promise.all([host, member].map(p => p.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 })));
+  await sleep(700);
+  await expectInSync(host, member, "paused");
+
+  log("a member's own Play is overridden by the room's state");
+  await member.evaluate(() => document.getElementById("video").play());
+  await sleep(700);
+  check(await member.evaluate(() => document.getElementById("video").paused), "the member's local play was not overridden");
+
+  log("host resumes");
+  await host.locator("#play-toggle").click();
+  await sleep(3000);
+  await expectInSync(host, member, "3 s after resume");
+
+  log(`measuring member vs host for ${measureSeconds} s (every 250 ms)`);
+  const stats = await measure(host, member, measureSeconds);
+  log(`member-host currentTime over ${stats.seconds} s: median |diff| ${stats.median_abs_ms} ms, p95 ${stats.p95_abs_ms} ms, max ${stats.max_abs_ms} ms (${stats.samples} samples)`);
+  check(stats.samples > 0, "no samples while both were playing");
+  check(stats.max_abs_ms < TOLERANCE_MS, `the member drifted ${stats.max_abs_ms} ms from the host during the measurement`);
+  const indicator = await member.locator("#sync-text").textContent();
+  check(/drift [+-]?\d+ ms · RTT \d+ ms/.test(indicator), `the sync indicator shows "${indicator}"`);
+  log(`member's indicator: ${indicator}`);
+  noPageErrors(host, member);
+  const rtt = await member.evaluate(() => window.cinemaSync.clock.rttMs);
+  return { room_id: roomId, measure: { ...stats, member_latency_ms: memberLatencyMs, member_rtt_ms: round(rtt) } };
+}
+
+async function chatScenario(browser) {
+  const host = await signedInPage(browser, "Ana");
+  const roomId = await createRoom(host, { name: "Friday movie night" });
+  const member = await signedInPage(browser, "Ben", `/?room=${roomId}`);
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  await host.locator("#participants li").nth(1).waitFor();
+
+  await host.locator("#chat-input").fill("Popcorn ready? 🍿");
+  await host.locator("#chat-input").press("Enter");
+  await member.locator("#chat-log li", { hasText: "Popcorn ready?" }).waitFor({ timeout: 5000 });
+  await member.locator("#chat-input").fill("Yes! Start it");
+  await member.locator("#chat-input").press("Enter");
+  await host.locator("#chat-log li", { hasText: "Yes! Start it" }).waitFor({ timeout: 5000 });
+  check(await host.locator("#chat-input").inputValue() === "", "the chat input was not cleared after sending");
+  log("chat crossed both ways");
+
+  const memberRow = host.locator("#participants li", { hasText: "Ben" });
+  check(/member/.test(await memberRow.textContent()) && /connected/.test(await memberRow.textContent()), "the participant list lacks the member's role or connection state");
+  check(/host/.test(await host.locator("#participants li", { hasText: "Ana" }).textContent()), "the host is not marked host");
+
+  await videoReady(host);
+  await host.locator("#play-toggle").focus();
+  await host.keyboard.press("Enter"); // keyboard only: the controls are real buttons
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await sleep(1500);
+  await member.locator('#reactions button[data-emoji="🎉"]').click();
+  await host.locator("#reaction-layer .reaction").first().waitFor({ timeout: 5000 });
+  log("a reaction burst reached the host");
+  await sleep(350);
+  mkdirSync(artifacts, { recursive: true });
+  const file = path.join(artifacts, "watch-page.png");
+  await host.screenshot({ path: file });
+  log(`screenshot: ${file}`);
+
+  // A phone-sized screen: no horizontal scrolling.
+  const phone = await signedInPage(browser, "Cleo", `/?room=${roomId}`, { width: 390, height: 844 });
+  await phone.locator("#view-room").waitFor({ state: "visible" });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `the room page scrolls sideways on a phone (${overflow} px)`);
+  await phone.screenshot({ path: path.join(artifacts, "watch-page-phone.png"), fullPage: true });
+  noPageErrors(host, member, phone);
+  return { room_id: roomId, screenshot: file };
+}
+
+async function passwordScenario(browser) {
+  const host = await signedInPage(browser, "Dana");
+  const roomId = await createRoom(host, { name: "Private screening", password: "open sesame" });
+  const guest = await signedInPage(browser, "Eli", `/?room=${roomId}`);
+  await guest.locator("#view-password").waitFor({ state: "visible" });
+  await guest.locator("#room-password").fill("wrong guess");
+  await guest.locator("#room-password").press("Enter");
+  const error = guest.locator("#password-error");
+  await error.filter({ hasText: "Wrong password" }).waitFor({ timeout: 5000 });
+  log(`wrong password shows: ${await error.textContent()}`);
+  check(await guest.locator("#view-room").isHidden(), "a wrong password opened the room");
+  await guest.locator("#room-password").fill("  open sesame ");
+  await guest.locator("#room-password").press("Enter");
+  await guest.locator("#view-room").waitFor({ state: "visible" });
+  await host.locator("#participants li", { hasText: "Eli" }).waitFor({ timeout: 5000 });
+  log("the right password (surrounding spaces trimmed) lets the guest in");
+
+  // Every contract error code has a human message.
+  const missing = await guest.evaluate(async () => {
+    const { ERROR_MESSAGES } = await import("/js/api.js");
+    const codes = ["unauthorized", "forbidden", "invalid_payload", "room_not_found", "room_closed", "invalid_password",
+      "not_member", "not_host", "room_full", "banned", "chat_disabled", "reactions_disabled", "stale_version",
+      "rate_limited", "google_not_connected", "drive_error", "file_not_found", "unavailable", "invalid_invite", "item_not_found"];
+    return codes.filter(c => !ERROR_MESSAGES[c]);
+  });
+  check(missing.length === 0, `no message for ${missing.join(", ")}`);
+
+  // A Google Drive room on a server that cannot stream Drive yet: a clear message, no broken player.
+  const drive = await signedInPage(browser, "Gus");
+  await createRoom(drive, { name: "Drive night", driveFileId: "1AbCdEfGhIjK" });
+  const message = drive.locator("#player-message");
+  await message.filter({ hasText: "Google Drive" }).waitFor({ timeout: 5000 });
+  log(`a Drive room shows: ${await message.textContent()}`);
+
+  // A link to a room that does not exist.
+  const lost = await signedInPage(browser, "Finn", "/?room=doesNotExist1");
+  await lost.locator("#join-error", { hasText: "does not exist" }).waitFor({ timeout: 5000 });
+  noPageErrors(host, guest, lost, drive);
+  return { room_id: roomId };
+}
+
+async function reconnectScenario(browser) {
+  const host = await signedInPage(browser, "Hana");
+  const roomId = await createRoom(host, { name: "Flaky wifi" });
+  // Keep the member's WebSockets at hand, to cut them as a network drop would.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__sockets = [];
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__sockets.push(this);
+      }
+    };
+  });
+  const member = await context.newPage();
+  member.errors = [];
+  member.on("pageerror", err => member.errors.push(String(err)));
+  await member.goto(`${base}/?room=${roomId}`);
+  await member.locator("#signin-name").fill("Ivo");
+  await member.locator("#signin-name").press("Enter");
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  await videoReady(host);
+  await videoReady(member);
+  await host.locator("#play-toggle").click();
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+
+  const before = await member.evaluate(() => window.cinemaSync.connection.connectionId);
+  await member.evaluate(() => window.__sockets.at(-1).close(4000, "test: network drop"));
+  await member.waitForFunction(id => {
+    const c = window.cinemaSync.connection;
+    return c.state === "Connected" && c.connectionId && c.connectionId !== id;
+  }, before, { timeout: 15000 });
+  log("the member's connection dropped and came back");
+
+  // After the automatic reconnect the page re-joins: later events reach the member again.
+  await sleep(500);
+  await host.locator("#play-toggle").click(); // pause
+  await member.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 });
+  await sleep(500);
+  await expectInSync(host, member, "paused after the member's reconnect");
+  await host.locator("#chat-input").fill("still there?");
+  await host.locator("#chat-input").press("Enter");
+  await member.locator("#chat-log li", { hasText: "still there?" }).waitFor({ timeout: 5000 });
+  check(await member.locator("#banner").isHidden(), "the reconnecting banner is still shown");
+  log("after re-joining, the member follows playback and gets chat");
+  noPageErrors(host, member);
+  return { room_id: roomId };
+}
+
+async function autoplayScenario(browser) {
+  const host = await signedInPage(browser, "Jo");
+  const roomId = await createRoom(host, { name: "Strict browser" });
+  await videoReady(host);
+  await host.locator("#play-toggle").click();
+  // Headless Chromium here lets media play whatever --autoplay-policy says, so the member's page
+  // gets the policy of a desktop browser emulated: play() before any click or key press in the
+  // document is refused with NotAllowedError.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    let activated = false;
+    for (const type of ["pointerdown", "keydown"]) addEventListener(type, () => { activated = true; }, true);
+    const nativePlay = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () {
+      if (!activated) return Promise.reject(new DOMException("play() needs a user gesture", "NotAllowedError"));
+      return nativePlay.call(this);
+    };
+  });
+  const member = await context.newPage();
+  member.errors = [];
+  member.on("pageerror", err => member.errors.push(String(err)));
+  // Signed in already (a reload of a room tab): no gesture in this document yet.
+  await member.goto(`${base}/`);
+  await member.locator("#signin-name").fill("Kim");
+  await member.locator("#signin-name").press("Enter");
+  await member.locator("#view-lobby").waitFor({ state: "visible" });
+  await member.goto(`${base}/?room=${roomId}`);
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  const start = member.locator("#unblock");
+  await start.waitFor({ state: "visible", timeout: 10000 });
+  check(await member.evaluate(() => document.getElementById("video").paused), "the video played without a user gesture");
+  log(`autoplay refused; the page offers "${(await start.textContent()).trim()}"; indicator: ${await member.locator("#sync-text").textContent()}`);
+  await start.click();
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  check(await start.isHidden(), "the Start button stays after it was pressed");
+  await sleep(3000);
+  await expectInSync(host, member, "3 s after the member pressed Start");
+  noPageErrors(host, member);
+  return { room_id: roomId };
+}
+
+function noPageErrors(...pages) {
+  const errors = pages.flatMap(p => p.errors);
+  check(errors.length === 0, `errors in the page: ${errors.join(" | ")}`);
+}
+
+const scenarios = { sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario, autoplay: autoplayScenario };
+if (!scenarios[scenario]) {
+  console.error(`usage: node watchpage.mjs <${Object.keys(scenarios).join("|")}>`);
+  process.exit(2);
+}
+
+const browser = await launch();
+let exitCode = 0;
+try {
+  const result = await scenarios[scenario](browser);
+  console.log(`RESULT ${JSON.stringify({ scenario, ok: true, ...result })}`);
+} catch (err) {
+  exitCode = 1;
+  console.log(`FAILED ${err instanceof Failure ? err.message : err.stack ?? err}`);
+  try {
+    mkdirSync(artifacts, { recursive: true });
+    let i = 0;
+    for (const context of browser.contexts())
+      for (const page of context.pages()) await page.screenshot({ path: path.join(artifacts, `failure-${scenario}-${i++}.png`) });
+  } catch { /* best effort */ }
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);
