@@ -52,8 +52,7 @@ public sealed partial class RoomGrain
     private async Task<bool> QueueChangedAsync()
     {
         var updated = new QueueUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), Queue = Room.Queue.ToList() };
-        if (!await TryPersistAsync()) return false;
-        Broadcast(updated);
+        if (!await CommitAsync(updated)) return false;
         EnsureTicking();
         return true;
     }
@@ -70,10 +69,11 @@ public sealed partial class RoomGrain
         var roomSeq = NextSeq();
         var view = View();
         var playback = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = by };
-        if (!await TryPersistAsync()) return false;
-        Broadcast(new QueueUpdatedEvent { RoomId = RoomId, Seq = queueSeq, Queue = view.Queue });
-        Broadcast(new RoomUpdatedEvent { RoomId = RoomId, Seq = roomSeq, Room = view });
-        Broadcast(playback);
+        if (!await CommitAsync(
+                new QueueUpdatedEvent { RoomId = RoomId, Seq = queueSeq, Queue = view.Queue },
+                new RoomUpdatedEvent { RoomId = RoomId, Seq = roomSeq, Room = view },
+                playback))
+            return false;
         EnsureTicking();
         return true;
     }

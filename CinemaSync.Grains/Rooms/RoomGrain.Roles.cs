@@ -19,8 +19,7 @@ public sealed partial class RoomGrain
 
         target.Role = role;
         var changed = new RoleChangedEvent { RoomId = RoomId, Seq = NextSeq(), UserId = targetUserId, Role = role };
-        if (!await TryPersistAsync()) return Unavailable<Done>();
-        Broadcast(changed);
+        if (!await CommitAsync(changed)) return Unavailable<Done>();
         return RoomResult<Done>.Ok(Done.Value);
     }
 
@@ -40,12 +39,8 @@ public sealed partial class RoomGrain
         Room.HostId = newHostId;
         _hostAwaySince = _connections.IsConnected(newHostId) ? null : Now;
         var changed = new HostChangedEvent { RoomId = RoomId, Seq = NextSeq(), HostId = newHostId, By = by };
-        var updatedSeq = NextSeq();
-        var updated = new RoomUpdatedEvent { RoomId = RoomId, Seq = updatedSeq, Room = View() };
-        if (!await TryPersistAsync()) return false;
-        Broadcast(changed);
-        Broadcast(updated);
-        return true;
+        var updated = new RoomUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), Room = View() };
+        return await CommitAsync(changed, updated);
     }
 
     private void HostWentAway()
@@ -107,8 +102,7 @@ public sealed partial class RoomGrain
 
         Room.Settings = merged;
         var seq = NextSeq();
-        if (!await TryPersistAsync()) return Unavailable<RoomSettings>();
-        Broadcast(new RoomUpdatedEvent { RoomId = RoomId, Seq = seq, Room = View() });
+        if (!await CommitAsync(new RoomUpdatedEvent { RoomId = RoomId, Seq = seq, Room = View() })) return Unavailable<RoomSettings>();
         if (!merged.WaitForBuffering && Room.Playback.Status == PlaybackStatus.Waiting) await ResumeAsync();
         return RoomResult<RoomSettings>.Ok(merged);
     }

@@ -49,8 +49,7 @@ public sealed partial class RoomGrain
                         Room.Playback = PlaybackRules.EnterWaiting(Room.Playback, now);
                         _waitingSince = now;
                         var waiting = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = userId };
-                        if (!await TryPersistAsync()) return Unavailable<Done>();
-                        Broadcast(waiting);
+                        if (!await CommitAsync(waiting)) return Unavailable<Done>();
                     }
                 }
                 break;
@@ -84,8 +83,7 @@ public sealed partial class RoomGrain
         _buffering.Clear();
         Room.Playback = PlaybackRules.Resume(Room.Playback, Now, LeadMs());
         var resumed = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = null };
-        if (!await TryPersistAsync()) return false;
-        Broadcast(resumed);
+        if (!await CommitAsync(resumed)) return false;
         return true;
     }
 

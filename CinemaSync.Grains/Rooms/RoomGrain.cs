@@ -218,8 +218,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         Room.Playback = result.Value!;
         EndWaiting();
         var updated = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = userId };
-        if (!await TryPersistAsync()) return Unavailable<PlaybackState>();
-        Broadcast(updated);
+        if (!await CommitAsync(updated)) return Unavailable<PlaybackState>();
         EnsureTicking();
         return result;
     }
@@ -246,8 +245,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         Room.Chat.Add(message);
         if (Room.Chat.Count > ChatHistoryLength) Room.Chat.RemoveRange(0, Room.Chat.Count - ChatHistoryLength);
         var chatEvent = new NewChatMessageEvent { RoomId = RoomId, Seq = NextSeq(), Message = message };
-        if (!await TryPersistAsync()) return Unavailable<ChatMessage>();
-        Broadcast(chatEvent);
+        if (!await CommitAsync(chatEvent)) return Unavailable<ChatMessage>();
         return RoomResult<ChatMessage>.Ok(message);
     }
 
@@ -263,8 +261,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
 
         // Persisted too: seq must never go back after a restart.
         var reaction = new NewReactionEvent { RoomId = RoomId, Seq = NextSeq(), UserId = userId, Emoji = emoji, SentAt = Now };
-        if (!await TryPersistAsync()) return Unavailable<Done>();
-        Broadcast(reaction);
+        if (!await CommitAsync(reaction)) return Unavailable<Done>();
         return RoomResult<Done>.Ok(Done.Value);
     }
 
@@ -281,8 +278,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         EndWaiting();
         var seq = NextSeq();
         var view = View();
-        if (!await TryPersistAsync()) return Unavailable<RoomView>();
-        Broadcast(new RoomUpdatedEvent { RoomId = RoomId, Seq = seq, Room = view });
+        if (!await CommitAsync(new RoomUpdatedEvent { RoomId = RoomId, Seq = seq, Room = view })) return Unavailable<RoomView>();
         return RoomResult<RoomView>.Ok(view);
     }
 
@@ -295,8 +291,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         Room.IsActive = false;
         EndWaiting();
         var closed = new RoomClosedEvent { RoomId = RoomId, Seq = NextSeq() };
-        if (!await TryPersistAsync()) return Unavailable<Done>();
-        Broadcast(closed);
+        if (!await CommitAsync(closed)) return Unavailable<Done>();
         foreach (var (connectionId, node) in _connections.All())
             RemoveConnection(connectionId, node);
         _log.LogInformation("Room {RoomId} closed by {UserId}", RoomId, userId);
@@ -336,12 +331,19 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
     {
         var gone = userIds.Where(u => !_connections.IsConnected(u) && Room.Participant(u) is not null).ToList();
         if (gone.Count == 0 || !Room.IsActive) return;
-        var events = gone.Select(u => (RoomEvent)new PresenceChangedEvent { RoomId = RoomId, Seq = NextSeq(), UserId = u, Connected = false }).ToList();
+        var events = gone.Select(u => (RoomEvent)new PresenceChangedEvent { RoomId = RoomId, Seq = NextSeq(), UserId = u, Connected = false }).ToArray();
         foreach (var u in gone) _buffering.Remove(u);
-        if (!await TryPersistAsync()) return;
-        events.ForEach(Broadcast);
+        if (!await CommitAsync(events)) return;
         if (gone.Contains(Room.HostId)) HostWentAway();
         if (Room.Playback.Status == PlaybackStatus.Waiting) await ResumeIfAllReadyAsync();
+    }
+
+    /// <summary>Persists, then broadcasts: the order every accepted change follows. False when the write failed.</summary>
+    private async Task<bool> CommitAsync(params RoomEvent[] events)
+    {
+        if (!await TryPersistAsync()) return false;
+        foreach (var roomEvent in events) Broadcast(roomEvent);
+        return true;
     }
 
     private void Broadcast(RoomEvent roomEvent)
