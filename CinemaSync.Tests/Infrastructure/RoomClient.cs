@@ -34,9 +34,12 @@ public sealed class RoomClient : IAsyncDisposable
             });
     }
 
-    public static async Task<RoomClient> ConnectAsync(Uri server, string? token, Action<HttpConnectionOptions>? configure = null)
+    public static async Task<RoomClient> ConnectAsync(Uri server, string? token, Action<HttpConnectionOptions>? configure = null,
+        Action<IHubConnectionBuilder>? build = null)
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder();
+        build?.Invoke(builder);
+        var connection = builder
             .WithUrl(new Uri(server, "/hubs/room"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;

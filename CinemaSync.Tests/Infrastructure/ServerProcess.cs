@@ -33,9 +33,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, int? port = null)
     {
-        var port = FreePorts.Next();
+        port ??= FreePorts.Next();
         var info = new ProcessStartInfo("dotnet", [WebAssemblyPath])
         {
             RedirectStandardOutput = true,
