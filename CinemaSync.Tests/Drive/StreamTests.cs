@@ -168,7 +168,9 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
     [Fact]
     public async Task ClientAbort_StopsTheUpstreamRead()
     {
-        const long size = 200L * 1024 * 1024;
+        // 1 GiB (generated, no disk): loopback socket buffers may hold tens of MB in flight on each
+        // hop, and a loaded machine notices the disconnect late, so "far less" is a quarter.
+        const long size = 1024L * 1024 * 1024;
         var watch = await WatchAsync(size);
         Drive.ResetCounters();
 
@@ -194,7 +196,7 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
             await Task.Delay(200);
             stable = Drive.BytesServed == served ? stable + 1 : 0;
         } while (stable < 3);
-        Assert.True(served < 40L * 1024 * 1024, $"the fake served {served / 1024 / 1024} MB of {size / 1024 / 1024} MB");
+        Assert.True(served < size / 4, $"the fake served {served / 1024 / 1024} MB of {size / 1024 / 1024} MB");
     }
 
     [Fact]

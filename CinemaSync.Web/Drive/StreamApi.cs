@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Rooms;
@@ -139,7 +138,7 @@ public static class StreamApi
     }
 
     /// <summary>
-    /// Copies Drive's answer to the client through one pooled buffer: memory stays flat whatever the size.
+    /// Copies Drive's answer to the client one bounded buffer at a time: memory stays flat whatever the size.
     /// The copy runs on <see cref="HttpContext.RequestAborted"/>, so a client that goes away stops it,
     /// and disposing Drive's response closes the upstream connection mid-body.
     /// </summary>
@@ -160,14 +159,23 @@ public static class StreamApi
             response.Headers.CacheControl = "private, no-transform";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
+            // Drive's bytes are read straight into Kestrel's output pipe, at most one buffer at a time:
+            // FlushAsync waits while the client is slower than Drive, so nothing piles up, and reports
+            // a closed connection at once (RequestAborted is signalled later, from the thread pool).
             var ct = context.RequestAborted;
-            var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+            var writer = response.BodyWriter;
             try
             {
                 await using var body = await upstream.Content.ReadAsStreamAsync(ct);
-                int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(0, bufferSize), ct)) > 0)
-                    await response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
+                while (true)
+                {
+                    var memory = writer.GetMemory(bufferSize);
+                    var read = await body.ReadAsync(memory.Length > bufferSize ? memory[..bufferSize] : memory, ct);
+                    if (read == 0) break;
+                    writer.Advance(read);
+                    var flushed = await writer.FlushAsync(ct);
+                    if (flushed.IsCompleted || flushed.IsCanceled) break; // the client went away
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -177,10 +185,6 @@ public static class StreamApi
             {
                 // Drive's body broke off mid-way: the length we promised cannot be kept.
                 context.Abort();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
