@@ -12,18 +12,27 @@ using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Tests.Drive;
 
-public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<DriveServerFixture>
+/// <summary>Memory and abort measurements: alone (no other test allocating or streaming meanwhile).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialStreamCollection
 {
-    private TestServer Server => fixture.Server;
-    private FakeDriveServer Drive => fixture.Drive;
+    public const string Name = "Stream measurements (serial)";
+}
 
-    private sealed record Watch(TestUser Host, TestUser Member, string RoomId, FakeDriveServer.FakeFile File, string Url);
+/// <summary>Shared helpers: a room whose Drive video a member streams.</summary>
+public abstract class StreamTestBase(DriveServerFixture fixture)
+{
+    protected DriveServerFixture Fixture => fixture;
+    protected TestServer Server => fixture.Server;
+    protected FakeDriveServer Drive => fixture.Drive;
+
+    protected sealed record Watch(TestUser Host, TestUser Member, string RoomId, FakeDriveServer.FakeFile File, string Url);
 
     /// <summary>A host sets a Drive file as the room video; a member joins and gets a stream URL.</summary>
-    private async Task<Watch> WatchAsync(long size, string owner = "service", FakeDriveServer.FakeFile? file = null, TestUser? host = null)
+    protected async Task<Watch> WatchAsync(long size, string owner = "service", FakeDriveServer.FakeFile? file = null, TestUser? host = null)
     {
         host ??= await Server.SignInAsync("Host");
-        file ??= Drive.AddFile(fixture.ServiceAccount, $"Movie {Guid.NewGuid():N}.mp4", size);
+        file ??= Drive.AddFile(Fixture.ServiceAccount, $"Movie {Guid.NewGuid():N}.mp4", size);
         var room = await Server.CreateRoomAsync(host);
         var roomId = room.Str("room_id");
         var set = await Server.SendAsync(HttpMethod.Put, $"/api/rooms/{roomId}/video", host, new { file_id = file.Id, owner });
@@ -33,7 +42,7 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
         return new Watch(host, member, roomId, file, await StreamUrlAsync(member, roomId));
     }
 
-    private async Task<string> StreamUrlAsync(TestUser user, string roomId)
+    protected async Task<string> StreamUrlAsync(TestUser user, string roomId)
     {
         var response = await Server.SendAsync(HttpMethod.Get, $"/api/rooms/{roomId}/stream-url", user);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -44,9 +53,9 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
         return body.Str("url");
     }
 
-    private static string PathOf(string url) => new Uri(url).PathAndQuery;
+    protected static string PathOf(string url) => new Uri(url).PathAndQuery;
 
-    private async Task<HttpResponseMessage> GetAsync(string url, string? range = null, string? ifRange = null, TestUser? as_ = null)
+    protected async Task<HttpResponseMessage> GetAsync(string url, string? range = null, string? ifRange = null, TestUser? as_ = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, PathOf(url));
         if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
@@ -55,10 +64,10 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
         return await Server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
-    private static async Task<string> ErrorOf(HttpResponseMessage response) =>
+    protected static async Task<string> ErrorOf(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("error");
 
-    private static async Task<(byte[] Hash, long Length)> HashBodyAsync(HttpResponseMessage response)
+    protected static async Task<(byte[] Hash, long Length)> HashBodyAsync(HttpResponseMessage response)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var body = await response.Content.ReadAsStreamAsync();
@@ -73,6 +82,10 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
         return (hash.GetHashAndReset(), length);
     }
 
+}
+
+public sealed class StreamTests(DriveServerFixture fixture) : StreamTestBase(fixture), IClassFixture<DriveServerFixture>
+{
     [Fact]
     public async Task FullGet_StreamsTheExactBytes()
     {
@@ -143,63 +156,6 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
     }
 
     [Fact]
-    public async Task LargeFile_StreamsWithFlatMemory()
-    {
-        const long size = 200L * 1024 * 1024;
-        var watch = await WatchAsync(size);
-        using (var warmup = await GetAsync(watch.Url, "bytes=0-4194303")) await HashBodyAsync(warmup);
-        var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var workingSetBefore = process.WorkingSet64;
-
-        using var response = await GetAsync(watch.Url);
-        var (hash, length) = await HashBodyAsync(response);
-
-        var managedAfter = GC.GetTotalMemory(forceFullCollection: true);
-        process.Refresh();
-        var workingSetAfter = process.WorkingSet64;
-        Assert.Equal(size, length);
-        Assert.Equal(FakeBytes.Sha256(watch.File.Seed, 0, size - 1), hash);
-        Assert.True(managedAfter - managedBefore < 20L * 1024 * 1024, $"managed heap grew {(managedAfter - managedBefore) / 1024} KB");
-        Assert.True(workingSetAfter - workingSetBefore < 20L * 1024 * 1024, $"working set grew {(workingSetAfter - workingSetBefore) / 1024} KB");
-    }
-
-    [Fact]
-    public async Task ClientAbort_StopsTheUpstreamRead()
-    {
-        // 1 GiB (generated, no disk): loopback socket buffers may hold tens of MB in flight on each
-        // hop, and a loaded machine notices the disconnect late, so "far less" is a quarter.
-        const long size = 1024L * 1024 * 1024;
-        var watch = await WatchAsync(size);
-        Drive.ResetCounters();
-
-        using (var response = await GetAsync(watch.Url))
-        {
-            await using var body = await response.Content.ReadAsStreamAsync();
-            var buffer = new byte[64 * 1024];
-            long read = 0;
-            while (read < 1024 * 1024)
-            {
-                var n = await body.ReadAsync(buffer);
-                Assert.True(n > 0);
-                read += n;
-            }
-        } // disposing the response aborts the connection
-
-        // Let whatever was in flight settle, then check the fake stopped serving.
-        long served;
-        var stable = 0;
-        do
-        {
-            served = Drive.BytesServed;
-            await Task.Delay(200);
-            stable = Drive.BytesServed == served ? stable + 1 : 0;
-        } while (stable < 3);
-        Assert.True(served < size / 4, $"the fake served {served / 1024 / 1024} MB of {size / 1024 / 1024} MB");
-    }
-
-    [Fact]
     public async Task NoToken_Is401()
     {
         var watch = await WatchAsync(100);
@@ -241,7 +197,7 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
     public async Task TokenForAnotherFileOrOwner_Is403()
     {
         var watch = await WatchAsync(100);
-        var other = Drive.AddFile(fixture.ServiceAccount, "Other.mp4", 100);
+        var other = Drive.AddFile(Fixture.ServiceAccount, "Other.mp4", 100);
         var query = new Uri(watch.Url).Query;
 
         using var otherFile = await GetAsync($"http://x/api/stream/{other.Id}{query}");
@@ -329,7 +285,7 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
     public async Task Member_StreamsTheHostsOwnFile_ThroughTheHostsToken()
     {
         var host = await Server.SignInAsync("Host");
-        var email = await fixture.ConnectGoogleAsync(host);
+        var email = await Fixture.ConnectGoogleAsync(host);
         var file = Drive.AddFile(email, "Our holiday.mp4", 300_000);
 
         var watch = await WatchAsync(0, owner: "user", file: file, host: host);
@@ -343,24 +299,85 @@ public sealed class StreamTests(DriveServerFixture fixture) : IClassFixture<Driv
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal(FakeBytes.Sha256(file.Seed, 1000, 1999), (await HashBodyAsync(response)).Hash);
         var media = Drive.Requests.Last(r => r.PathAndQuery.StartsWith($"/drive/v3/files/{file.Id}?alt=media"));
-        Assert.Equal(email, fixture.Google.PrincipalOf(media.Authorization![7..]));
+        Assert.Equal(email, Fixture.Google.PrincipalOf(media.Authorization![7..]));
     }
 
     [Fact]
     public async Task HostsTokenRefusedByDrive_IsRefreshedOnce()
     {
         var host = await Server.SignInAsync("Host");
-        var email = await fixture.ConnectGoogleAsync(host);
+        var email = await Fixture.ConnectGoogleAsync(host);
         var file = Drive.AddFile(email, "Refresh me.mp4", 50_000);
         var watch = await WatchAsync(0, owner: "user", file: file, host: host);
         var used = Drive.Requests.Last(r => r.PathAndQuery.StartsWith($"/drive/v3/files/{file.Id}")).Authorization![7..];
         Drive.RejectedTokens[used] = true; // revoked at "Google" before its expiry
-        var refreshes = fixture.Google.RefreshGrants;
+        var refreshes = Fixture.Google.RefreshGrants;
 
         using var response = await GetAsync(watch.Url);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(FakeBytes.Sha256(file.Seed, 0, file.Size - 1), (await HashBodyAsync(response)).Hash);
-        Assert.Equal(refreshes + 1, fixture.Google.RefreshGrants);
+        Assert.Equal(refreshes + 1, Fixture.Google.RefreshGrants);
+    }
+}
+
+[Collection(SerialStreamCollection.Name)]
+public sealed class StreamMeasurementTests(DriveServerFixture fixture) : StreamTestBase(fixture), IClassFixture<DriveServerFixture>
+{
+    [Fact]
+    public async Task LargeFile_StreamsWithFlatMemory()
+    {
+        const long size = 200L * 1024 * 1024;
+        var watch = await WatchAsync(size);
+        using (var warmup = await GetAsync(watch.Url, "bytes=0-4194303")) await HashBodyAsync(warmup);
+        var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var workingSetBefore = process.WorkingSet64;
+
+        using var response = await GetAsync(watch.Url);
+        var (hash, length) = await HashBodyAsync(response);
+
+        var managedAfter = GC.GetTotalMemory(forceFullCollection: true);
+        process.Refresh();
+        var workingSetAfter = process.WorkingSet64;
+        Assert.Equal(size, length);
+        Assert.Equal(FakeBytes.Sha256(watch.File.Seed, 0, size - 1), hash);
+        Assert.True(managedAfter - managedBefore < 20L * 1024 * 1024, $"managed heap grew {(managedAfter - managedBefore) / 1024} KB");
+        Assert.True(workingSetAfter - workingSetBefore < 20L * 1024 * 1024, $"working set grew {(workingSetAfter - workingSetBefore) / 1024} KB");
+    }
+
+    [Fact]
+    public async Task ClientAbort_StopsTheUpstreamRead()
+    {
+        // 1 GiB (generated, no disk): loopback socket buffers may hold tens of MB in flight on each
+        // hop, and a loaded machine notices the disconnect late, so "far less" is a quarter.
+        const long size = 1024L * 1024 * 1024;
+        var watch = await WatchAsync(size);
+        Drive.ResetCounters();
+
+        using (var response = await GetAsync(watch.Url))
+        {
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[64 * 1024];
+            long read = 0;
+            while (read < 1024 * 1024)
+            {
+                var n = await body.ReadAsync(buffer);
+                Assert.True(n > 0);
+                read += n;
+            }
+        } // disposing the response aborts the connection
+
+        // Let whatever was in flight settle, then check the fake stopped serving.
+        long served;
+        var stable = 0;
+        do
+        {
+            served = Drive.BytesServed;
+            await Task.Delay(200);
+            stable = Drive.BytesServed == served ? stable + 1 : 0;
+        } while (stable < 3);
+        Assert.True(served < size / 4, $"the fake served {served / 1024 / 1024} MB of {size / 1024 / 1024} MB");
     }
 }
