@@ -43,5 +43,5 @@ public sealed class StreamOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The copy buffer per stream: memory per stream is about this, whatever the file size.</summary>
-    public int BufferSize { get; set; } = 64 * 1024;
+    public int BufferSize { get; set; } = 256 * 1024;
 }

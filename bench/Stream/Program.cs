@@ -12,7 +12,8 @@ using CinemaSync.Tests.Infrastructure;
 
 var serverDll = Arg("--server-dll") ?? throw new ArgumentException("--server-dll PATH (CinemaSync.Web.dll) is required");
 var sizeMb = long.Parse(Arg("--size-mb") ?? "1024", CultureInfo.InvariantCulture);
-var rounds = int.Parse(Arg("--rounds") ?? "2", CultureInfo.InvariantCulture);
+var rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
+var bufferKb = Arg("--buffer-kb");
 var size = sizeMb * 1024 * 1024;
 const string DirectToken = "bench-direct-token";
 
@@ -31,6 +32,7 @@ start.Environment["CINEMASYNC_DATA_DIR"] = Path.Combine(work, "data");
 start.Environment["GOOGLE_APPLICATION_CREDENTIALS"] = keyFile;
 start.Environment["GOOGLE_DRIVE_BASE_URL"] = drive.ApiBaseUrl;
 start.Environment["Logging__LogLevel__Default"] = "Warning";
+if (bufferKb is not null) start.Environment["Stream__BufferSize"] = (int.Parse(bufferKb, CultureInfo.InvariantCulture) * 1024).ToString(CultureInfo.InvariantCulture);
 using var server = Process.Start(start)!;
 server.OutputDataReceived += (_, _) => { };
 server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
@@ -72,10 +74,10 @@ try
     var rssAfter = Status(server.Id, "VmRSS");
     var load = File.ReadAllText("/proc/loadavg").Trim();
     Console.WriteLine();
-    Console.WriteLine($"file                      {sizeMb} MiB, {rounds} round(s), best of each");
-    Console.WriteLine($"direct from fake Drive    {direct.Max(),8:F1} MiB/s");
-    Console.WriteLine($"through the stream proxy  {proxy.Max(),8:F1} MiB/s");
-    Console.WriteLine($"ratio proxy/direct        {proxy.Max() / direct.Max(),8:F2}");
+    Console.WriteLine($"file                      {sizeMb} MiB, {rounds} round(s) alternating, proxy buffer {bufferKb ?? "default (256)"} KiB");
+    Console.WriteLine($"direct from fake Drive    best {direct.Max(),7:F1} MiB/s, median {Median(direct),7:F1} MiB/s");
+    Console.WriteLine($"through the stream proxy  best {proxy.Max(),7:F1} MiB/s, median {Median(proxy),7:F1} MiB/s");
+    Console.WriteLine($"ratio proxy/direct        best {proxy.Max() / direct.Max(),7:F2}, median {Median(proxy) / Median(direct),7:F2}");
     Console.WriteLine($"server RSS                {rssBefore / 1024.0,8:F1} MiB after warm-up, {rssAfter / 1024.0:F1} MiB after, peak (VmHWM) {peak / 1024.0:F1} MiB");
     Console.WriteLine($"load average              {load}  ({Environment.ProcessorCount} cores)");
 }
@@ -95,6 +97,12 @@ async Task<double> MeasureAsync(HttpClient http, string url, string? token, stri
     var rate = bytes / 1024.0 / 1024.0 / seconds;
     Console.WriteLine($"{label}  {bytes / 1024 / 1024} MiB in {seconds:F2} s = {rate:F1} MiB/s");
     return rate;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 static async Task<long> StreamAsync(HttpClient http, string url, string? token, string? range)
