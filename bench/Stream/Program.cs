@@ -64,10 +64,13 @@ try
 
     var direct = new List<double>();
     var proxy = new List<double>();
+    var serverCpu = new List<double>();
     for (var round = 1; round <= rounds; round++)
     {
         direct.Add(await MeasureAsync(http, directUrl, DirectToken, $"round {round} direct"));
+        var cpuBefore = CpuSeconds(server.Id);
         proxy.Add(await MeasureAsync(http, streamUrl, null, $"round {round} proxy "));
+        serverCpu.Add(CpuSeconds(server.Id) - cpuBefore);
     }
 
     var peak = Status(server.Id, "VmHWM");
@@ -78,6 +81,7 @@ try
     Console.WriteLine($"direct from fake Drive    best {direct.Max(),7:F1} MiB/s, median {Median(direct),7:F1} MiB/s");
     Console.WriteLine($"through the stream proxy  best {proxy.Max(),7:F1} MiB/s, median {Median(proxy),7:F1} MiB/s");
     Console.WriteLine($"ratio proxy/direct        best {proxy.Max() / direct.Max(),7:F2}, median {Median(proxy) / Median(direct),7:F2}");
+    Console.WriteLine($"server CPU per GiB proxied median {Median(serverCpu) / (sizeMb / 1024.0),7:F2} s (user+system; independent of how busy the machine is)");
     Console.WriteLine($"server RSS                {rssBefore / 1024.0,8:F1} MiB after warm-up, {rssAfter / 1024.0:F1} MiB after, peak (VmHWM) {peak / 1024.0:F1} MiB");
     Console.WriteLine($"load average              {load}  ({Environment.ProcessorCount} cores)");
 }
@@ -133,6 +137,14 @@ static async Task WaitHealthyAsync(HttpClient http)
         if (DateTime.UtcNow > deadline) throw new TimeoutException("the server did not start in 60 s");
         await Task.Delay(250);
     }
+}
+
+/// <summary>utime + stime of a process, in seconds (/proc/PID/stat, clock ticks of 1/100 s).</summary>
+static double CpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 /// <summary>A field of /proc/PID/status in kB.</summary>
