@@ -105,6 +105,25 @@ public sealed class RoomVideoTests(DriveServerFixture fixture) : IClassFixture<D
     }
 
     [Fact]
+    public async Task QueueAdd_WithADriveFile_ChecksItToo()
+    {
+        var host = await Server.SignInAsync("Host");
+        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
+        await using var client = await Server.ConnectAsync(host);
+        (await client.InvokeAsync("join_room", new { room_id = roomId })).AssertOk();
+        var file = Drive.AddFile(fixture.ServiceAccount, "Queued.mp4", 5555, durationMs: 60_000);
+
+        var added = await client.InvokeAsync("queue_add", new { room_id = roomId, movie_source = new { type = "googleDrive", file_id = file.Id } });
+        var missing = await client.InvokeAsync("queue_add", new { room_id = roomId, movie_source = new { type = "googleDrive", file_id = "missing123" } });
+
+        added.AssertOk();
+        var item = added.GetProperty("item");
+        Assert.Equal("Queued.mp4", item.Str("title"));
+        Assert.Equal(5555, item.GetProperty("movie_source").Long("size"));
+        missing.AssertError("file_not_found");
+    }
+
+    [Fact]
     public async Task CreateRoom_WithADriveFile_ChecksItToo()
     {
         var host = await Server.SignInAsync("Host");
