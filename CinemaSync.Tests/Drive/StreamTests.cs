@@ -156,6 +156,20 @@ public sealed class StreamTests(DriveServerFixture fixture) : StreamTestBase(fix
     }
 
     [Fact]
+    public async Task Head_AnswersSizeAndType_WithoutReadingDrive()
+    {
+        var watch = await WatchAsync(123_457);
+
+        using var response = await Server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, PathOf(watch.Url)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(123_457, response.Content.Headers.ContentLength);
+        Assert.Equal("video/mp4", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("bytes", response.Headers.AcceptRanges.Single());
+        Assert.DoesNotContain(Drive.Requests, r => r.PathAndQuery.StartsWith($"/drive/v3/files/{watch.File.Id}?alt=media"));
+    }
+
+    [Fact]
     public async Task NoToken_Is401()
     {
         var watch = await WatchAsync(100);

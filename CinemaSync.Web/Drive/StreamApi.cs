@@ -24,7 +24,7 @@ public static class StreamApi
     public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/rooms/{roomId}/stream-url", CreateStreamUrl).RequireAuthorization().WithTags("Stream");
-        app.MapGet("/api/stream/{fileId}", Stream).AllowAnonymous().WithTags("Stream");
+        app.MapMethods("/api/stream/{fileId}", [HttpMethods.Get, HttpMethods.Head], Stream).AllowAnonymous().WithTags("Stream");
         return app;
     }
 
@@ -83,6 +83,14 @@ public static class StreamApi
         {
             var access = grant.Owner == MovieOwners.User ? accounts.User(grant.DriveUserId!) : accounts.Service();
             var movie = await movies.GetAsync(access, fileId, fresh: false, ct);
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                // Size and type from the (cached) metadata; Drive's bytes are not asked for.
+                context.Response.ContentType = movie.MimeType;
+                context.Response.ContentLength = movie.Size;
+                context.Response.Headers.AcceptRanges = "bytes";
+                return TypedResults.Ok();
+            }
 
             string? range = null;
             var ranges = context.Request.GetTypedHeaders().Range;
