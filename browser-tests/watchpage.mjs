@@ -85,7 +85,15 @@ async function signedInPage(browser, name, urlPath = "/", viewport = { width: 12
   return page;
 }
 
-async function createRoom(page, { name, password, driveFileId }) {
+async function createRoom(page, options) {
+  await fillCreateForm(page, options);
+  await page.locator("#view-room").waitFor({ state: "visible" });
+  const roomId = new URL(page.url()).searchParams.get("room");
+  check(roomId, "the room page has no ?room= in its address");
+  return roomId;
+}
+
+async function fillCreateForm(page, { name, password, driveFileId }) {
   await page.locator("#view-lobby").waitFor({ state: "visible" });
   await page.locator("#create-name").fill(name);
   if (driveFileId) await page.locator('input[name="create-source"][value="googleDrive"]').check();
@@ -95,10 +103,6 @@ async function createRoom(page, { name, password, driveFileId }) {
     await page.locator("#create-password").fill(password);
   }
   await page.locator("#create-form button[type=submit]").click();
-  await page.locator("#view-room").waitFor({ state: "visible" });
-  const roomId = new URL(page.url()).searchParams.get("room");
-  check(roomId, "the room page has no ?room= in its address");
-  return roomId;
 }
 
 async function videoReady(page) {
@@ -278,17 +282,18 @@ async function passwordScenario(browser) {
     const { ERROR_MESSAGES } = await import("/js/api.js");
     const codes = ["unauthorized", "forbidden", "invalid_payload", "room_not_found", "room_closed", "invalid_password",
       "not_member", "not_host", "room_full", "banned", "chat_disabled", "reactions_disabled", "stale_version",
-      "rate_limited", "google_not_connected", "drive_error", "file_not_found", "unavailable", "invalid_invite", "item_not_found"];
+      "rate_limited", "google_not_connected", "drive_error", "file_not_found", "unavailable", "invalid_invite", "item_not_found",
+      "not_configured"];
     return codes.filter(c => !ERROR_MESSAGES[c]);
   });
   check(missing.length === 0, `no message for ${missing.join(", ")}`);
 
-  // A Google Drive room on a server that cannot stream Drive yet: a clear message, no broken player.
+  // A Google Drive room on a server with no Drive configured: the server refuses it, the form says why.
   const drive = await signedInPage(browser, "Gus");
-  await createRoom(drive, { name: "Drive night", driveFileId: "1AbCdEfGhIjK" });
-  const message = drive.locator("#player-message");
+  await fillCreateForm(drive, { name: "Drive night", driveFileId: "1AbCdEfGhIjK" });
+  const message = drive.locator("#create-error");
   await message.filter({ hasText: "Google Drive" }).waitFor({ timeout: 5000 });
-  log(`a Drive room shows: ${await message.textContent()}`);
+  log(`a Drive room on a server without Drive shows: ${await message.textContent()}`);
 
   // A link to a room that does not exist.
   const lost = await signedInPage(browser, "Finn", "/?room=doesNotExist1");

@@ -22,6 +22,8 @@ public sealed record MovieSource
     [Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MimeType { get; init; }
     [Id(6), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Size { get; init; }
     [Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? DurationMs { get; init; }
+    /// <summary>With <see cref="Owner"/> "user": whose Drive (and OAuth token) the file is read from — who set the video.</summary>
+    [Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? DriveUserId { get; init; }
 
     [JsonIgnore] public bool HasVideo => Type switch
     {

@@ -16,4 +16,8 @@ public static class StateNames
     public const string OAuthState = "oauth_states";
     /// <summary>ASP.NET Core Data Protection key ring, shared by every web node.</summary>
     public const string DataProtectionKeys = "dataprotection_keys";
+    /// <summary>Cached Drive file metadata, one per (owner, file).</summary>
+    public const string MovieMetadata = "movie_metadata";
+    /// <summary>Drive files recently set as room videos (one list).</summary>
+    public const string RecentMovies = "recent_movies";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -9,7 +10,10 @@ namespace CinemaSync.Tests.Infrastructure;
 
 /// <summary>
 /// Stands in for Google's OAuth endpoints on loopback: a token endpoint (authorization_code and
-/// refresh_token grants, <c>invalid_grant</c> for unknown, used or revoked grants) and a revoke endpoint.
+/// refresh_token grants, <c>invalid_grant</c> for unknown, used or revoked grants; the JWT-bearer grant
+/// of service accounts, whose assertion is verified against the key of <see cref="CreateServiceAccountKeyFile"/>)
+/// and a revoke endpoint. Every access token it issues is remembered with whose it is (<see cref="PrincipalOf"/>),
+/// so a fake Google API can tell who calls it.
 /// </summary>
 public sealed class FakeGoogleOAuthServer : IAsyncDisposable
 {
@@ -23,6 +27,8 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Grant> _refreshTokens = new();
     private readonly ConcurrentQueue<string> _revoked = new();
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _tokenRequests = new();
+    private readonly ConcurrentDictionary<string, string> _accessTokens = new();
+    private readonly ConcurrentDictionary<string, RSA> _serviceAccounts = new();
     private WebApplication _app = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -33,6 +39,37 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
     public IReadOnlyCollection<string> Revoked => _revoked.ToArray();
     public IReadOnlyList<IReadOnlyDictionary<string, string>> TokenRequests => _tokenRequests.ToArray();
     public int RefreshGrants => TokenRequests.Count(r => r.GetValueOrDefault("grant_type") == "refresh_token");
+    public int JwtBearerGrants => TokenRequests.Count(r => r.GetValueOrDefault("grant_type") == JwtBearerGrant);
+
+    public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+    /// <summary>The e-mail (user or service account) an access token issued here belongs to; null for unknown tokens.</summary>
+    public string? PrincipalOf(string accessToken) => _accessTokens.GetValueOrDefault(accessToken);
+
+    /// <summary>
+    /// A new service account: an RSA key registered here, and its key file (Google's JSON format, with
+    /// <c>token_uri</c> pointing at this server) written into <paramref name="directory"/>.
+    /// </summary>
+    public (string Path, string Email) CreateServiceAccountKeyFile(string directory, string name = "cinemasync-test")
+    {
+        var rsa = RSA.Create(2048);
+        var email = $"{name}@fake-project.iam.gserviceaccount.com";
+        _serviceAccounts[email] = rsa;
+        var key = new Dictionary<string, string>
+        {
+            ["type"] = "service_account",
+            ["project_id"] = "fake-project",
+            ["private_key_id"] = Guid.NewGuid().ToString("N"),
+            ["private_key"] = rsa.ExportPkcs8PrivateKeyPem() + "\n",
+            ["client_email"] = email,
+            ["client_id"] = "1234567890",
+            ["auth_uri"] = AuthUrl.ToString(),
+            ["token_uri"] = TokenUrl.ToString(),
+        };
+        var path = System.IO.Path.Combine(directory, $"{name}-key.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(key));
+        return (path, email);
+    }
 
     public static async Task<FakeGoogleOAuthServer> StartAsync()
     {
@@ -63,6 +100,7 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
     {
         var form = (await context.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString());
         _tokenRequests.Enqueue(form);
+        if (form.GetValueOrDefault("grant_type") == JwtBearerGrant) return ServiceAccountToken(form);
         if (form.GetValueOrDefault("client_id") != ClientId || form.GetValueOrDefault("client_secret") != ClientSecret)
             return Error("invalid_client", StatusCodes.Status401Unauthorized);
         switch (form.GetValueOrDefault("grant_type"))
@@ -72,7 +110,7 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
                 _refreshTokens[grant.RefreshToken] = grant;
                 return Results.Json(new
                 {
-                    access_token = "ya29.access-" + Guid.NewGuid().ToString("N"),
+                    access_token = Issue("ya29.access-", grant.Email),
                     expires_in = grant.ExpiresIn,
                     refresh_token = grant.RefreshToken,
                     scope = "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/drive.readonly",
@@ -83,7 +121,7 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
                 if (!_refreshTokens.TryGetValue(form.GetValueOrDefault("refresh_token") ?? "", out var refreshed)) return Error("invalid_grant");
                 return Results.Json(new
                 {
-                    access_token = "ya29.refreshed-" + Guid.NewGuid().ToString("N"),
+                    access_token = Issue("ya29.refreshed-", refreshed.Email),
                     expires_in = 3599,
                     scope = "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/drive.readonly",
                     token_type = "Bearer",
@@ -91,6 +129,43 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
             default:
                 return Error("unsupported_grant_type");
         }
+    }
+
+    private string Issue(string prefix, string principal)
+    {
+        var token = prefix + Guid.NewGuid().ToString("N");
+        _accessTokens[token] = principal;
+        return token;
+    }
+
+    /// <summary>RFC 7523: a service account's signed JWT traded for an access token.</summary>
+    private IResult ServiceAccountToken(Dictionary<string, string> form)
+    {
+        var parts = (form.GetValueOrDefault("assertion") ?? "").Split('.');
+        if (parts.Length != 3) return Error("invalid_grant");
+        JsonElement claims;
+        try
+        {
+            claims = JsonSerializer.Deserialize<JsonElement>(Base64UrlEncoder.DecodeBytes(parts[1]));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        {
+            return Error("invalid_grant");
+        }
+        var issuer = claims.TryGetProperty("iss", out var iss) ? iss.GetString() ?? "" : "";
+        if (!_serviceAccounts.TryGetValue(issuer, out var rsa)) return Error("invalid_grant");
+        var signed = rsa.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64UrlEncoder.DecodeBytes(parts[2]),
+            HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var audience = claims.TryGetProperty("aud", out var aud) ? aud.GetString() : null;
+        var scope = claims.TryGetProperty("scope", out var sc) ? sc.GetString() ?? "" : "";
+        var expires = claims.TryGetProperty("exp", out var exp) ? exp.GetInt64() : 0;
+        // Google.Apis.Auth puts Google's own token URL in aud whatever the key's token_uri says.
+        if (!signed) return Error("invalid_grant", description: "bad signature");
+        if (audience != TokenUrl.ToString() && audience != "https://oauth2.googleapis.com/token")
+            return Error("invalid_grant", description: "bad aud " + audience);
+        if (expires < DateTimeOffset.UtcNow.ToUnixTimeSeconds() || scope.Length == 0)
+            return Error("invalid_grant", description: "expired or no scope");
+        return Results.Json(new { access_token = Issue("ya29.service-", issuer), expires_in = 3599, token_type = "Bearer" });
     }
 
     private IResult Revoke(HttpContext context)
@@ -101,8 +176,8 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
         return Results.Ok();
     }
 
-    private static IResult Error(string error, int status = StatusCodes.Status400BadRequest) =>
-        Results.Json(new { error, error_description = "fake: " + error }, statusCode: status);
+    private static IResult Error(string error, int status = StatusCodes.Status400BadRequest, string? description = null) =>
+        Results.Json(new { error, error_description = "fake: " + (description ?? error) }, statusCode: status);
 
     private static string IdToken(string email)
     {

@@ -23,7 +23,7 @@ public sealed class RoomsApiTests(ServerFixture fixture) : IClassFixture<ServerF
         var response = await Server.SendAsync(HttpMethod.Post, "/api/rooms", host, new
         {
             name = "  Friday  ", is_private = false,
-            movie_source = new { type = "googleDrive", file_id = "1AbC_d-9" },
+            movie_source = new { type = "directLink", url = "https://videos.test/friday.mp4" },
             settings = new { chat_enabled = true, reactions_enabled = false, max_participants = 8 },
         });
 
@@ -36,8 +36,8 @@ public sealed class RoomsApiTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.True(room.GetProperty("is_active").GetBoolean());
         Assert.Equal(["room_id", "name", "host_id", "is_private", "is_active", "created_at", "movie_source", "settings", "participants", "playback_state", "seq", "queue"],
             room.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("googleDrive", room.GetProperty("movie_source").Str("type"));
-        Assert.Equal("1AbC_d-9", room.GetProperty("movie_source").Str("file_id"));
+        Assert.Equal("directLink", room.GetProperty("movie_source").Str("type"));
+        Assert.Equal("https://videos.test/friday.mp4", room.GetProperty("movie_source").Str("url"));
         Assert.Equal(8, room.GetProperty("settings").GetProperty("max_participants").GetInt32());
         Assert.False(room.GetProperty("settings").GetProperty("reactions_enabled").GetBoolean());
         var participant = room.GetProperty("participants").EnumerateArray().Single();
@@ -143,10 +143,13 @@ public sealed class RoomsApiTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal(0, room.GetProperty("playback_state").GetProperty("position").GetDouble());
         Assert.Equal(1, room.GetProperty("playback_state").Long("version"));
 
+        // A Drive file is checked against Drive first (Drive/RoomVideoTests): without the host's Google link, or
+        // without a service account on this server, nothing is stored.
         var drive = await Server.SendAsync(HttpMethod.Put, $"/api/rooms/{roomId}/video", host, new { file_id = "abc123", owner = "user" });
-        var driveRoom = await drive.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("googleDrive", driveRoom.GetProperty("movie_source").Str("type"));
-        Assert.Equal("user", driveRoom.GetProperty("movie_source").Str("owner"));
+        Assert.Equal("google_not_connected", (await ProblemOf(drive)).Str("error"));
+        var service = await Server.SendAsync(HttpMethod.Put, $"/api/rooms/{roomId}/video", host, new { file_id = "abc123", owner = "service" });
+        Assert.Equal("not_configured", (await ProblemOf(service)).Str("error"));
+        Assert.Equal("directLink", (await Server.GetRoomAsync(host, roomId)).GetProperty("movie_source").Str("type"));
     }
 
     [Fact]

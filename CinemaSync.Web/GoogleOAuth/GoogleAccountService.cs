@@ -51,12 +51,13 @@ public sealed partial class GoogleAccountService : IDisposable
     /// </summary>
     /// <exception cref="GoogleNotConnectedException">No link, or Google refused the refresh token (the link is then removed).</exception>
     /// <exception cref="GoogleTokenUnavailableException">Google could not be reached or answered with an error other than <c>invalid_grant</c>.</exception>
-    public async Task<string> GetAccessTokenAsync(string userId, CancellationToken cancellationToken = default)
+    /// <param name="forceRefresh">Refresh even if the stored token looks valid (Google refused it before its expiry).</param>
+    public async Task<string> GetAccessTokenAsync(string userId, CancellationToken cancellationToken = default, bool forceRefresh = false)
     {
         var user = User(userId);
         var link = await user.GetGoogleAsync() ?? throw new GoogleNotConnectedException();
         var tokens = await ReadOrForgetAsync(user, link);
-        if (tokens.ExpiresAt - (long)_options.RefreshMargin.TotalMilliseconds > Now) return tokens.AccessToken;
+        if (!forceRefresh && tokens.ExpiresAt - (long)_options.RefreshMargin.TotalMilliseconds > Now) return tokens.AccessToken;
         if (tokens.RefreshToken is null)
         {
             await user.RemoveGoogleAsync(link.ProtectedTokens);

@@ -1,6 +1,7 @@
 using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
+using CinemaSync.Web.Drive;
 using CinemaSync.Web.GoogleOAuth;
 using CinemaSync.Web.Health;
 using CinemaSync.Web.Observability;
@@ -29,6 +30,7 @@ public static class CinemaSyncApp
         builder.AddCinemaSyncAuth();
         builder.AddCinemaSyncDataProtection();
         builder.AddCinemaSyncGoogleOAuth();
+        builder.AddCinemaSyncDrive();
         builder.AddCinemaSyncOrleans();
         builder.AddCinemaSyncRealtime();
         builder.AddCinemaSyncTelemetry();
@@ -54,6 +56,8 @@ public static class CinemaSyncApp
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapGoogleOAuthApi();
+        app.MapMoviesApi();
+        app.MapStreamApi();
         app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
         app.LogAuthConfiguration();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());

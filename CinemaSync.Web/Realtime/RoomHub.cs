@@ -1,8 +1,10 @@
 using System.Text.Json;
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
+using CinemaSync.Web.Drive;
 using CinemaSync.Web.Rooms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -16,7 +18,8 @@ namespace CinemaSync.Web.Realtime;
 /// </summary>
 [Authorize]
 public sealed class RoomHub(
-    IGrainFactory grains, RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
+    IGrainFactory grains, RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, DriveMovies drive, TimeProvider clock,
+    ILogger<RoomHub> logger) : Hub
 {
     public const string Path = "/hubs/room";
 
@@ -204,6 +207,21 @@ public sealed class RoomHub(
         var title = body.String("title", maxLength: TextRules.RoomNameMaxLength * 2);
         var durationMs = body.Integer("duration_ms", min: 1, max: 7L * 24 * 3600 * 1000);
         if (!body.IsValid) return Invalid(body);
+        // A Drive file is checked like PUT .../video (readable with the adder's rights, metadata filled in);
+        // someone who may not add is refused by the grain without Drive being asked.
+        if (source is { Type: MovieSourceTypes.GoogleDrive, FileId: not null }
+            && await Room(roomId!).RoleOfAsync(actor.UserId) is { } role && ParticipantRoles.CanControl(role))
+        {
+            try
+            {
+                (source, var movie) = await drive.ResolveVideoAsync(source, actor.UserId, Context.ConnectionAborted);
+                title ??= movie.Name;
+            }
+            catch (DriveException ex)
+            {
+                return HubAcks.Fail(ex.Code, ex.Message);
+            }
+        }
         var result = await Room(roomId!).QueueAddAsync(actor.UserId, source! with { DurationMs = durationMs ?? source.DurationMs }, title);
         return result.IsOk ? new HubAcks.QueuedItem(result.Value!) : HubAcks.Fail(result);
     }, HubAction.Playback);

@@ -2,6 +2,7 @@ using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
+using CinemaSync.Web.Drive;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CinemaSync.Web.Rooms;
@@ -34,11 +35,25 @@ public static class RoomsApi
     }
 
     private static async Task<Results<Created<RoomView>, ValidationProblem, ProblemHttpResult>> Create(
-        HttpContext context, IGrainFactory grains, CancellationToken ct)
+        HttpContext context, IGrainFactory grains, DriveMovies drive, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var request = RoomRequests.ReadCreate(body);
         if (request is null) return Problems.Invalid(body);
+        MovieInfo? driveMovie = null;
+        if (request.MovieSource is { Type: MovieSourceTypes.GoogleDrive, FileId: not null })
+        {
+            // The creator becomes the host: the same readability check as PUT .../video.
+            try
+            {
+                (var source, driveMovie) = await drive.ResolveVideoAsync(request.MovieSource, context.User.UserId(), ct);
+                request = request with { MovieSource = source };
+            }
+            catch (DriveException ex)
+            {
+                return Problems.Error(ex.Code, ex.Message);
+            }
+        }
 
         var command = new CreateRoomCommand
         {
@@ -54,7 +69,11 @@ public static class RoomsApi
         {
             var roomId = RoomIds.New();
             var result = await grains.GetGrain<IRoomGrain>(roomId).CreateAsync(command);
-            if (result.IsOk) return TypedResults.Created($"/api/rooms/{roomId}", result.Value);
+            if (result.IsOk)
+            {
+                if (driveMovie is not null) await drive.RecordRecentAsync(driveMovie);
+                return TypedResults.Created($"/api/rooms/{roomId}", result.Value);
+            }
             if (result.Error != ErrorCodes.RoomExists || attempt == 3) return Problems.Error(result);
         }
     }
@@ -114,16 +133,44 @@ public static class RoomsApi
             : Problems.Error(result);
     }
 
+    /// <summary>
+    /// Sets the room's video. A Drive file is first read with the caller's rights — the service account,
+    /// or with <c>owner: user</c> the caller's own Drive — so a room never holds a file its host cannot
+    /// read; its name, type, size and duration go into the room's <c>movie_source</c>.
+    /// </summary>
     private static async Task<Results<Ok<RoomView>, ValidationProblem, ProblemHttpResult>> SetVideo(
-        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, DriveMovies drive, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var source = RoomRequests.ReadVideo(body);
         if (source is null) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
 
-        var result = await grains.GetGrain<IRoomGrain>(roomId).SetVideoAsync(context.User.UserId(), source);
-        return result.IsOk ? TypedResults.Ok(result.Value!) : Problems.Error(result);
+        var room = grains.GetGrain<IRoomGrain>(roomId);
+        var userId = context.User.UserId();
+        MovieInfo? driveMovie = null;
+        if (source is { Type: MovieSourceTypes.GoogleDrive, FileId: not null })
+        {
+            // Refuse before asking Drive anything on behalf of someone who may not set the video.
+            if (await room.GetAsync() is not { } view) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+            if (!view.IsActive) return Problems.Error(ErrorCodes.RoomClosed, "The room is closed.");
+            var role = await room.RoleOfAsync(userId);
+            if (role is null) return Problems.Error(ErrorCodes.NotMember, "You are not a member of this room.");
+            if (!ParticipantRoles.CanControl(role)) return Problems.Error(ErrorCodes.NotHost, "Only the host or a co-host sets the video.");
+            try
+            {
+                (source, driveMovie) = await drive.ResolveVideoAsync(source, userId, ct);
+            }
+            catch (DriveException ex)
+            {
+                return Problems.Error(ex.Code, ex.Message);
+            }
+        }
+
+        var result = await room.SetVideoAsync(userId, source);
+        if (!result.IsOk) return Problems.Error(result);
+        if (driveMovie is not null) await drive.RecordRecentAsync(driveMovie);
+        return TypedResults.Ok(result.Value!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Close(string roomId, HttpContext context, IGrainFactory grains)

@@ -23,6 +23,7 @@ export const ERROR_MESSAGES = Object.freeze({
   invalid_invite: "This invite link is not valid or has expired.",
   item_not_found: "That queue item no longer exists.",
   room_exists: "A room with this id already exists.",
+  not_configured: "This server is not set up for that (Google Drive or sign-in is not configured).",
 });
 
 /** The message for an ack or problem body `{ error, message }`. */

@@ -1,0 +1,74 @@
+using CinemaSync.Grains.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CinemaSync.Web.Drive;
+
+/// <summary>Drive files as movies: listings, and metadata cached in <see cref="IMovieMetadataGrain"/>s for <see cref="DriveOptions.MetadataTtl"/>.</summary>
+public sealed class DriveMovies(DriveClient drive, DriveAccounts accounts, IGrainFactory grains, IOptions<DriveOptions> options, TimeProvider clock)
+{
+    public const string Fields = DriveClient.FileFields;
+
+    public async Task<(IReadOnlyList<MovieInfo> Movies, string? NextPageToken)> ListAsync(
+        DriveAccess access, string query, int pageSize, string? pageToken, string? orderBy, CancellationToken ct)
+    {
+        var page = await drive.ListAsync(access, new DriveListRequest { Query = query, PageSize = pageSize, PageToken = pageToken, OrderBy = orderBy }, ct);
+        var movies = page.Files.Select(f => f.ToMovie(access.Owner)).ToList();
+        return (movies, string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken);
+    }
+
+    /// <summary>
+    /// A file's metadata as <paramref name="access"/> sees it: from the cache while fresh, else from Drive
+    /// (then cached). <paramref name="fresh"/> always asks Drive (a permission check). A file Drive no longer
+    /// shows is dropped from the cache.
+    /// </summary>
+    public async Task<MovieInfo> GetAsync(DriveAccess access, string fileId, bool fresh, CancellationToken ct)
+    {
+        var cache = grains.GetGrain<IMovieMetadataGrain>(MovieOwners.CacheKey(access.Owner, access.UserId, fileId));
+        if (!fresh && await cache.GetAsync() is { } cached
+            && clock.GetUtcNow().ToUnixTimeMilliseconds() - cached.FetchedAt < (long)options.Value.MetadataTtl.TotalMilliseconds)
+            return cached.Movie;
+        DriveFile file;
+        try
+        {
+            file = await drive.GetAsync(access, fileId, ct);
+        }
+        catch (DriveException ex) when (ex.Code == ErrorCodes.FileNotFound)
+        {
+            await cache.ForgetAsync();
+            throw;
+        }
+        var movie = file.ToMovie(access.Owner) with { FileId = fileId };
+        await cache.SetAsync(movie);
+        return movie;
+    }
+
+    /// <summary>Forgets cached metadata (the file changed under us).</summary>
+    public Task ForgetAsync(DriveAccess access, string fileId) =>
+        grains.GetGrain<IMovieMetadataGrain>(MovieOwners.CacheKey(access.Owner, access.UserId, fileId)).ForgetAsync();
+
+    /// <summary>
+    /// Checks that a room video on Drive is readable — by the service account, or with owner "user" by
+    /// <paramref name="userId"/>'s own Drive — and fills in its name, size, type and duration.
+    /// </summary>
+    public async Task<(MovieSource Source, MovieInfo Movie)> ResolveVideoAsync(MovieSource source, string userId, CancellationToken ct)
+    {
+        var owner = source.Owner == MovieOwners.User ? MovieOwners.User : MovieOwners.Service;
+        var access = owner == MovieOwners.User ? accounts.User(userId) : accounts.Service();
+        var movie = await GetAsync(access, source.FileId!, fresh: true, ct);
+        return (source with
+        {
+            Owner = owner,
+            DriveUserId = owner == MovieOwners.User ? userId : null,
+            Name = movie.Name,
+            MimeType = movie.MimeType,
+            Size = movie.Size,
+            DurationMs = movie.DurationMs,
+        }, movie);
+    }
+
+    /// <summary>Records a service-account video a room started using (for <c>/api/movies/recent</c>).</summary>
+    public Task RecordRecentAsync(MovieInfo movie) =>
+        movie.Owner == MovieOwners.Service
+            ? grains.GetGrain<IRecentMoviesGrain>(IRecentMoviesGrain.DefaultKey).AddAsync(movie)
+            : Task.CompletedTask;
+}
