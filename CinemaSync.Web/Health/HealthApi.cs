@@ -19,11 +19,15 @@ public static class HealthApi
         return app;
     }
 
-    /// <summary>"degraded" when the store refuses a real write (the answer stays 200 so the body can be read).</summary>
+    /// <summary>
+    /// "degraded" when the store refuses a real write or, in client mode, when no gateway is
+    /// connected (the answer stays 200 so the body can be read).
+    /// </summary>
     private static async Task<Ok<HealthBody>> Get(
-        StorageDescription storage, ClusterDescription cluster, IEnumerable<IStorageHealth> stores, CancellationToken ct)
+        StorageDescription storage, ClusterDescription cluster, ClusterConnectionState connection,
+        IEnumerable<IStorageHealth> stores, CancellationToken ct)
     {
-        var healthy = true;
+        var healthy = connection.ConnectedGateways > 0;
         foreach (var store in stores) healthy &= await store.IsHealthyAsync(ct);
         return TypedResults.Ok(new HealthBody(healthy ? "ok" : "degraded", storage.Name, cluster.Mode, Version));
     }

@@ -38,11 +38,13 @@ public static class CinemaSyncApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();
+        app.MapClusterApi(app.Configuration, app.Environment);
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapHub<RoomHub>(RoomHub.Path);
         app.WarnAboutDevelopmentSecret();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
+        app.Logger.LogInformation("Orleans: {Cluster}", app.Services.GetRequiredService<ClusterDescription>());
         return app;
     }
 

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace CinemaSync.Grains.Hosting;
+
+/// <summary>
+/// The one place that wires Orleans clustering, used by the stand-alone silo, the web node's
+/// co-hosted silo and the web node in client mode, so all of them agree on the provider and ids.
+/// </summary>
+public static class CinemaSyncClusteringExtensions
+{
+    /// <summary>Membership for a silo listening on <paramref name="siloPort"/>/<paramref name="gatewayPort"/>.</summary>
+    public static ISiloBuilder UseCinemaSyncClustering(
+        this ISiloBuilder silo, ClusterSettings settings, IConfiguration configuration, int siloPort, int gatewayPort)
+    {
+        switch (settings.Clustering)
+        {
+            case ClusterSettings.Redis:
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection!));
+                silo.ConfigureEndpoints(settings.AdvertisedIP, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
+                break;
+            case ClusterSettings.MongoDb:
+                throw MongoMembershipMissing();
+            default:
+                var primary = settings.PrimarySiloPort is { } p ? new IPEndPoint(IPAddress.Loopback, p) : null;
+                silo.UseLocalhostClustering(siloPort, gatewayPort, primary, settings.ServiceId, settings.ClusterId);
+                break;
+        }
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        // Failure detection is tunable (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection("Orleans:Membership"));
+        silo.Services.AddSingleton(settings);
+        return silo;
+    }
+
+    /// <summary>Membership for an Orleans client (a web node in <c>Orleans:Mode=client</c>).</summary>
+    public static IClientBuilder UseCinemaSyncClustering(this IClientBuilder client, ClusterSettings settings, IConfiguration configuration)
+    {
+        switch (settings.Clustering)
+        {
+            case ClusterSettings.Redis:
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection!));
+                break;
+            case ClusterSettings.MongoDb:
+                throw MongoMembershipMissing();
+            default:
+                if (settings.Gateways.Length == 0)
+                    throw new InvalidOperationException("Orleans:Mode=client with localhost clustering needs Orleans:GatewayPort or Orleans:Gateways.");
+                client.UseLocalhostClustering(settings.Gateways, settings.ServiceId, settings.ClusterId);
+                break;
+        }
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        // Learn about new silos' gateways well within a failover (Orleans' default is one minute).
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection("Orleans:Gateway"));
+        client.Services.AddSingleton(settings);
+        return client;
+    }
+
+    private static NotSupportedException MongoMembershipMissing() => new(
+        "Orleans:Clustering=mongodb (a MongoDB membership table) is not built yet; use 'redis' or 'localhost'. " +
+        "Grain storage on MongoDB (MONGODB_URI) works with either.");
+}
