@@ -1,4 +1,6 @@
 using System.Net;
+using CinemaSync.Grains.Clustering;
+using Orleans.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +26,10 @@ public static class CinemaSyncClusteringExtensions
                 silo.ConfigureEndpoints(settings.AdvertisedIP, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
                 break;
             case ClusterSettings.MongoDb:
-                throw MongoMembershipMissing();
+                silo.Services.AddSingleton<IMembershipTable, MongoMembershipTable>();
+                silo.Services.Configure<MongoMembershipOptions>(o => Configure(o, settings));
+                silo.ConfigureEndpoints(settings.AdvertisedIP, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
+                break;
             default:
                 var primary = settings.PrimarySiloPort is { } p ? new IPEndPoint(IPAddress.Loopback, p) : null;
                 silo.UseLocalhostClustering(siloPort, gatewayPort, primary, settings.ServiceId, settings.ClusterId);
@@ -58,7 +63,9 @@ public static class CinemaSyncClusteringExtensions
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection!));
                 break;
             case ClusterSettings.MongoDb:
-                throw MongoMembershipMissing();
+                client.Services.AddSingleton<IGatewayListProvider, MongoGatewayListProvider>();
+                client.Services.Configure<MongoMembershipOptions>(o => Configure(o, settings));
+                break;
             default:
                 if (settings.Gateways.Length == 0)
                     throw new InvalidOperationException("Orleans:Mode=client with localhost clustering needs Orleans:GatewayPort or Orleans:Gateways.");
@@ -77,7 +84,9 @@ public static class CinemaSyncClusteringExtensions
         return client;
     }
 
-    private static NotSupportedException MongoMembershipMissing() => new(
-        "Orleans:Clustering=mongodb (a MongoDB membership table) is not built yet; use 'redis' or 'localhost'. " +
-        "Grain storage on MongoDB (MONGODB_URI) works with either.");
+    private static void Configure(MongoMembershipOptions options, ClusterSettings settings)
+    {
+        options.ConnectionString = settings.MongoConnection!;
+        options.DatabaseName = settings.MongoDatabase;
+    }
 }
