@@ -20,7 +20,7 @@ public static class OrleansHosting
         var cluster = ClusterSettings.Claim(builder.Configuration);
         var state = new ClusterConnectionState();
         builder.Services.AddSingleton(state);
-        var mode = (config["Orleans:Mode"] ?? "silo").Trim().ToLowerInvariant();
+        var mode = config["Orleans:Mode"] is { Length: > 0 } m ? m.Trim().ToLowerInvariant() : "silo";
         if (mode == ClientMode)
         {
             builder.UseOrleansClient(client =>
