@@ -6,6 +6,7 @@ using Orleans.Dashboard;
 // storage (as AddCinemaSyncGrains chooses), and the Orleans Dashboard on its own port
 // (Orleans:DashboardPort, default 8080; Orleans:Dashboard=false turns it off and no HTTP is served).
 // SIGTERM stops it gracefully: it leaves the membership table and deactivates its grains.
+// Decided before the host is built (it picks the kind of host): environment and command line.
 var dashboard = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()
     .GetValue("Orleans:Dashboard", true);
 
@@ -13,7 +14,7 @@ IHost host;
 if (dashboard)
 {
     var web = WebApplication.CreateBuilder(args);
-    var (siloPort, gatewayPort) = Configure(web);
+    var (siloPort, gatewayPort) = Configure(web, dashboard: true);
     var dashboardPort = web.Configuration.GetValue("Orleans:DashboardPort", 8080);
     web.WebHost.UseUrls($"http://{web.Configuration["Orleans:DashboardHost"] ?? "127.0.0.1"}:{dashboardPort}");
     var app = web.Build();
@@ -24,13 +25,13 @@ if (dashboard)
 else
 {
     var plain = Host.CreateApplicationBuilder(args);
-    var (siloPort, gatewayPort) = Configure(plain);
+    var (siloPort, gatewayPort) = Configure(plain, dashboard: false);
     host = plain.Build();
     Describe(host.Services, siloPort, gatewayPort, "off");
 }
 await host.RunAsync();
 
-static (int SiloPort, int GatewayPort) Configure(IHostApplicationBuilder builder)
+static (int SiloPort, int GatewayPort) Configure(IHostApplicationBuilder builder, bool dashboard)
 {
     var config = builder.Configuration;
     var cluster = ClusterSettings.Claim(builder.Configuration);
@@ -42,7 +43,7 @@ static (int SiloPort, int GatewayPort) Configure(IHostApplicationBuilder builder
     {
         silo.UseCinemaSyncClustering(cluster, config, siloPort, gatewayPort);
         silo.AddCinemaSyncGrains(config);
-        if (config.GetValue("Orleans:Dashboard", true)) silo.AddDashboard();
+        if (dashboard) silo.AddDashboard();
     });
     return (siloPort, gatewayPort);
 }
