@@ -80,6 +80,12 @@ public static class CinemaSyncClusteringExtensions
         // Learn about new silos' gateways well within a failover (Orleans' default is one minute).
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection("Orleans:Gateway"));
+        // A call a gateway forwarded to a silo that then died is only answered by the response
+        // timeout (Orleans' default 30 s), and SignalR runs one hub call per connection at a time,
+        // so such a call would hold that member's next commands. Room calls take milliseconds:
+        // give up after 5 s unless Orleans:Messaging:ResponseTimeout says otherwise.
+        if (configuration["Orleans:Messaging:ResponseTimeout"] is null)
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         client.Services.AddSingleton(settings);
         return client;
     }

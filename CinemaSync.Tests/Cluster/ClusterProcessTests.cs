@@ -62,7 +62,8 @@ public sealed class ClusterProcessTests(ProcessCluster cluster, ITestOutputHelpe
         string? delivered = null;
         for (var attempt = 1; delivered is null; attempt++)
         {
-            Assert.True(clock.Elapsed < FailoverBudget, $"The room did not come back within {FailoverBudget.TotalSeconds} s");
+            Assert.True(clock.Elapsed < FailoverBudget,
+                $"The room did not come back within {FailoverBudget.TotalSeconds} s (killed at {DateTime.UtcNow - clock.Elapsed:HH:mm:ss.fff})\n{cluster.WebLogs}");
             var text = $"after the crash #{attempt}";
             try
             {

@@ -7,7 +7,8 @@ namespace CinemaSync.Tests.Cluster;
 
 /// <summary>
 /// A real cluster of processes: redis-server for membership, two CinemaSync.Silo processes on
-/// one shared SQLite store, and two web nodes in client mode. Nothing starts when redis-server
+/// one shared SQLite store, and two web nodes in client mode (their timer re-subscription set to
+/// 5 minutes, out of the tests' reach). Nothing starts when redis-server
 /// is missing (the tests using it are skipped then).
 /// </summary>
 public sealed class ProcessCluster : IAsyncLifetime
@@ -22,6 +23,8 @@ public sealed class ProcessCluster : IAsyncLifetime
         ["Orleans__Clustering"] = "redis",
         ["Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
         ["JWT_SECRET"] = TestServer.JwtSecret,
+        // Matches the web nodes' 5-minute re-subscription below: rooms keep silent nodes that long.
+        ["Rooms__NodeExpiry"] = "00:15:00",
     };
 
     public async Task InitializeAsync()
@@ -47,6 +50,11 @@ public sealed class ProcessCluster : IAsyncLifetime
         {
             ["Orleans__Mode"] = "client",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__CinemaSync"] = "Information",
+            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+            // The periodic re-subscription is pushed out of the tests' reach: a room that moved must
+            // be found again through the cluster-change path (membership poll, gateway count).
+            ["Realtime__ObserverRefreshInterval"] = "00:05:00",
         }, port);
 
     /// <summary>Stops web node <paramref name="index"/> (SIGTERM) and starts it again on the same port.</summary>
@@ -58,6 +66,9 @@ public sealed class ProcessCluster : IAsyncLifetime
         Webs[index] = await StartWebAsync(old.Port);
         return Webs[index];
     }
+
+    /// <summary>The web nodes' logs, for failure messages.</summary>
+    public string WebLogs => string.Join("\n", Webs.Select((w, i) => $"--- web {i} ---\n{w.Output}"));
 
     public static async Task<TestUser> SignInAsync(ServerProcess web, string name)
     {

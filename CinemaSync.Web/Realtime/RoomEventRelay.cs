@@ -22,6 +22,7 @@ public sealed class RoomEventRelay(
     ILogger<RoomEventRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     private sealed class Subscription(NodeRoomObserver observer, IRoomObserver reference)
@@ -178,7 +179,7 @@ public sealed class RoomEventRelay(
                 try
                 {
                     await grains.GetGrain<IRoomGrain>(room.RoomId).SubscribeAsync(room.Reference, room.Connections)
-                        .WaitAsync(options.Value.ObserverRefreshInterval, cancellationToken);
+                        .WaitAsync(CallTimeout, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
