@@ -1,18 +1,55 @@
 using CinemaSync.Grains.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
 
-// A stand-alone silo. Until cluster membership providers land it runs localhost clustering
-// on the configured ports (Orleans:SiloPort, Orleans:GatewayPort; defaults 11111/30000).
-var builder = Host.CreateApplicationBuilder(args);
-var config = builder.Configuration;
-builder.UseOrleans(silo =>
+// A stand-alone silo of a CinemaSync cluster, configured from settings (appsettings, environment
+// Orleans__Key, or --Orleans:Key=value): clustering provider, ids, advertised address and ports,
+// storage (as AddCinemaSyncGrains chooses), and the Orleans Dashboard on its own port
+// (Orleans:DashboardPort, default 8080; Orleans:Dashboard=false turns it off and no HTTP is served).
+// SIGTERM stops it gracefully: it leaves the membership table and deactivates its grains.
+// Decided before the host is built (it picks the kind of host): environment and command line.
+var dashboard = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()
+    .GetValue("Orleans:Dashboard", true);
+
+IHost host;
+if (dashboard)
 {
-    silo.UseLocalhostClustering(
-        config.GetValue("Orleans:SiloPort", 11111),
-        config.GetValue("Orleans:GatewayPort", 30000),
-        serviceId: config["Orleans:ServiceId"] ?? "cinemasync",
-        clusterId: config["Orleans:ClusterId"] ?? "cinemasync-local");
-    silo.AddCinemaSyncGrains(config);
-});
-await builder.Build().RunAsync();
+    var web = WebApplication.CreateBuilder(args);
+    var (siloPort, gatewayPort) = Configure(web, dashboard: true);
+    var dashboardPort = web.Configuration.GetValue("Orleans:DashboardPort", 8080);
+    web.WebHost.UseUrls($"http://{web.Configuration["Orleans:DashboardHost"] ?? "127.0.0.1"}:{dashboardPort}");
+    var app = web.Build();
+    app.MapOrleansDashboard();
+    Describe(app.Services, siloPort, gatewayPort, $"http://127.0.0.1:{dashboardPort}/");
+    host = app;
+}
+else
+{
+    var plain = Host.CreateApplicationBuilder(args);
+    var (siloPort, gatewayPort) = Configure(plain, dashboard: false);
+    host = plain.Build();
+    Describe(host.Services, siloPort, gatewayPort, "off");
+}
+await host.RunAsync();
+
+static (int SiloPort, int GatewayPort) Configure(IHostApplicationBuilder builder, bool dashboard)
+{
+    var config = builder.Configuration;
+    var cluster = ClusterSettings.Claim(builder.Configuration);
+    var siloPort = cluster.SiloPort ?? 11111;
+    var gatewayPort = cluster.GatewayPort ?? 30000;
+    builder.Services.Configure<HostOptions>(o =>
+        o.ShutdownTimeout = config.GetValue("Orleans:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+    builder.UseOrleans(silo =>
+    {
+        silo.UseCinemaSyncClustering(cluster, config, siloPort, gatewayPort);
+        silo.AddCinemaSyncGrains(config);
+        if (dashboard) silo.AddDashboard();
+    });
+    return (siloPort, gatewayPort);
+}
+
+static void Describe(IServiceProvider services, int siloPort, int gatewayPort, string dashboard) =>
+    services.GetRequiredService<ILoggerFactory>().CreateLogger("CinemaSync.Silo").LogInformation(
+        "Silo port {SiloPort}, gateway port {GatewayPort}; clustering {Clustering}; storage {Storage}; dashboard {Dashboard}",
+        siloPort, gatewayPort, services.GetRequiredService<ClusterSettings>(),
+        services.GetRequiredService<StorageDescription>(), dashboard);

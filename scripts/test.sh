@@ -2,6 +2,7 @@
 # Installs what the tests need, then runs the whole suite and ends with one
 # "tests: N passed, N failed, N skipped" line.
 #
+# The cluster tests need redis-server (Debian's package) for Orleans' Redis membership.
 # The browser tests (CinemaSync.Tests/Browser, run by the xunit suite) need Debian's Chromium,
 # ffmpeg (to make the test video), a colour emoji font (for the screenshot) and playwright-core
 # in browser-tests/. They are installed here when missing; CINEMASYNC_REQUIRE_BROWSER=1 makes
@@ -25,6 +26,12 @@ if [ ! -d browser-tests/node_modules/playwright-core ] || [ browser-tests/packag
     || echo "warning: npm ci failed in browser-tests/; the browser tests will fail"
 fi
 export CINEMASYNC_REQUIRE_BROWSER=1
+if ! command -v redis-server >/dev/null; then
+  echo "installing redis-server (Debian package) for the cluster tests..."
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server) >/dev/null \
+    || echo "could not install redis-server: the cluster process tests will be skipped"
+fi
 
 log=$(mktemp)
 dotnet test CinemaSync.sln 2>&1 | tee "$log"

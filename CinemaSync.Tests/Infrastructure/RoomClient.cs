@@ -19,6 +19,7 @@ public sealed class RoomClient : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly List<(string Name, JsonElement Payload)> _events = [];
+    private readonly List<long> _arrivedAt = [];
     private readonly SemaphoreSlim _arrived = new(0);
 
     public HubConnection Connection { get; }
@@ -29,15 +30,20 @@ public sealed class RoomClient : IAsyncDisposable
         foreach (var name in EventNames)
             connection.On<JsonElement>(name, payload =>
             {
-                lock (_events) _events.Add((name, payload.Clone()));
+                lock (_events)
+                {
+                    _events.Add((name, payload.Clone()));
+                    _arrivedAt.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+                }
                 _arrived.Release();
             });
     }
 
     public static async Task<RoomClient> ConnectAsync(Uri server, string? token, Action<HttpConnectionOptions>? configure = null,
-        Action<IHubConnectionBuilder>? build = null)
+        bool reconnect = false, Action<IHubConnectionBuilder>? build = null)
     {
         var builder = new HubConnectionBuilder();
+        if (reconnect) builder.WithAutomaticReconnect(new QuickRetry());
         build?.Invoke(builder);
         var connection = builder
             .WithUrl(new Uri(server, "/hubs/room"), o =>
@@ -58,6 +64,12 @@ public sealed class RoomClient : IAsyncDisposable
         get { lock (_events) return _events.ToList(); }
     }
 
+    /// <summary>Events with their arrival time (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public IReadOnlyList<(string Name, JsonElement Payload, long At)> TimedEvents
+    {
+        get { lock (_events) return _events.Select((e, i) => (e.Name, e.Payload, _arrivedAt[i])).ToList(); }
+    }
+
     public IReadOnlyList<JsonElement> EventsNamed(string name) =>
         Events.Where(e => e.Name == name).Select(e => e.Payload).ToList();
 
@@ -69,6 +81,24 @@ public sealed class RoomClient : IAsyncDisposable
     {
         var ack = await InvokeAsync("join_room", password is null ? new { room_id = roomId } : new { room_id = roomId, password });
         return ack;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for an event named <paramref name="name"/> that matches; false when none came.</summary>
+    public async Task<bool> TryWaitForAsync(string name, Func<JsonElement, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (EventsNamed(name).Any(match)) return true;
+            try
+            {
+                await _arrived.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return EventsNamed(name).Any(match);
+            }
+        }
     }
 
     /// <summary>Waits until <paramref name="count"/> events named <paramref name="name"/> match.</summary>
@@ -91,6 +121,13 @@ public sealed class RoomClient : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    /// <summary>Reconnect every 250 ms for up to 90 s (the default waits 0, 2, 10 and 30 s).</summary>
+    private sealed class QuickRetry : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext context) =>
+            context.ElapsedTime < TimeSpan.FromSeconds(90) ? TimeSpan.FromMilliseconds(250) : null;
+    }
 }
 
 public static class JsonAssertions

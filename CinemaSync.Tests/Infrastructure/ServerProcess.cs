@@ -11,6 +11,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
 
     public Uri BaseAddress { get; }
+    public int Port => BaseAddress.Port;
     public HttpClient Http { get; }
     public int Id => _process.Id;
 
@@ -22,15 +23,15 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The CinemaSync.Web build next to this test build.</summary>
-    public static string WebAssemblyPath
+    public static string WebAssemblyPath => SiblingAssembly("CinemaSync.Web");
+
+    /// <summary>The build of another project of the solution, same configuration as this test build.</summary>
+    public static string SiblingAssembly(string project)
     {
-        get
-        {
-            var testDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-            var path = testDir.Replace($"{Path.DirectorySeparatorChar}CinemaSync.Tests{Path.DirectorySeparatorChar}",
-                $"{Path.DirectorySeparatorChar}CinemaSync.Web{Path.DirectorySeparatorChar}");
-            return Path.Combine(path, "CinemaSync.Web.dll");
-        }
+        var testDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var path = testDir.Replace($"{Path.DirectorySeparatorChar}CinemaSync.Tests{Path.DirectorySeparatorChar}",
+            $"{Path.DirectorySeparatorChar}{project}{Path.DirectorySeparatorChar}");
+        return Path.Combine(path, project + ".dll");
     }
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, int? port = null)

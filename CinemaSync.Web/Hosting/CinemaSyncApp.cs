@@ -53,6 +53,7 @@ public static class CinemaSyncApp
         app.MapHealthApi();
         app.MapCinemaSyncHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapClusterApi(app.Configuration, app.Environment);
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapGoogleOAuthApi();
@@ -61,6 +62,7 @@ public static class CinemaSyncApp
         app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
         app.LogAuthConfiguration();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
+        app.Logger.LogInformation("Orleans: {Cluster}", app.Services.GetRequiredService<ClusterDescription>());
         return app;
     }
 

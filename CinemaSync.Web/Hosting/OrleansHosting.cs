@@ -1,29 +1,61 @@
 using CinemaSync.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CinemaSync.Web.Hosting;
 
 public static class OrleansHosting
 {
+    public const string SiloMode = "single-process";
+    public const string ClientMode = "client";
+
     /// <summary>
-    /// The default: this process co-hosts a single silo (localhost clustering), so one command
-    /// runs everything. Ports come from <c>Orleans:SiloPort</c>/<c>Orleans:GatewayPort</c> or are free ones.
+    /// The default (<c>Orleans:Mode</c> unset or <c>silo</c>): this process co-hosts a silo, so one
+    /// command runs everything; ports come from <c>Orleans:SiloPort</c>/<c>Orleans:GatewayPort</c> or
+    /// are free ones. <c>Orleans:Mode=client</c>: an Orleans client joining an external cluster through
+    /// the same clustering provider (<c>Orleans:Clustering</c>), retrying until a gateway answers.
     /// </summary>
     public static WebApplicationBuilder AddCinemaSyncOrleans(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var siloPort = config.GetValue<int?>("Orleans:SiloPort") ?? FreePorts.Next();
-        var gatewayPort = config.GetValue<int?>("Orleans:GatewayPort") ?? FreePorts.Next();
+        var cluster = ClusterSettings.Claim(builder.Configuration);
+        var state = new ClusterConnectionState();
+        builder.Services.AddSingleton(state);
+        var mode = config["Orleans:Mode"] is { Length: > 0 } m ? m.Trim().ToLowerInvariant() : "silo";
+        if (mode == ClientMode)
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.UseCinemaSyncClustering(cluster, config);
+                client.UseConnectionRetryFilter<GatewayRetryFilter>();
+                client.AddClusterConnectionStatusObserver(new ClusterConnectionObserver(state));
+            });
+            builder.Services.AddSingleton(new ClusterDescription(ClientMode, null, null, cluster));
+            // The silos own the store; this node only reports what the shared configuration names.
+            builder.Services.TryAddSingleton(StorageDescription.From(config));
+            builder.Services.AddHostedService<ClientMembershipWatcher>();
+            return builder;
+        }
+        if (mode is not ("silo" or "cohosted" or SiloMode))
+            throw new InvalidOperationException($"Orleans:Mode must be 'silo' (default) or 'client', not '{mode}'.");
+
+        var siloPort = cluster.SiloPort ?? FreePorts.Next();
+        var gatewayPort = cluster.GatewayPort ?? FreePorts.Next();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort,
-                serviceId: config["Orleans:ServiceId"] ?? "cinemasync",
-                clusterId: config["Orleans:ClusterId"] ?? "cinemasync-local");
+            silo.UseCinemaSyncClustering(cluster, config, siloPort, gatewayPort);
             silo.AddCinemaSyncGrains(config);
         });
-        builder.Services.AddSingleton(new ClusterDescription("single-process", siloPort, gatewayPort));
+        state.GatewayCountChanged(1);
+        builder.Services.AddSingleton(new ClusterDescription(SiloMode, siloPort, gatewayPort, cluster));
+        builder.Services.AddHostedService<SiloMembershipWatcher>();
         return builder;
     }
 }
 
 /// <summary>How this node reaches its grains, for logs and <c>/api/health</c>.</summary>
-public sealed record ClusterDescription(string Mode, int SiloPort, int GatewayPort);
+public sealed record ClusterDescription(string Mode, int? SiloPort, int? GatewayPort, ClusterSettings Settings)
+{
+    public override string ToString() => Mode == OrleansHosting.ClientMode
+        ? $"client of {Settings}"
+        : $"co-hosted silo on ports {SiloPort}/{GatewayPort}, {Settings}";
+}

@@ -1,6 +1,7 @@
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Diagnostics;
 using CinemaSync.Grains.Rooms;
+using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +11,22 @@ namespace CinemaSync.Web.Realtime;
 /// This web node's side of the fan-out: one <see cref="NodeRoomObserver"/> per room that has
 /// local members, held strongly here (a grain observer reference does not keep its object
 /// alive), re-subscribed on a timer with the node's connections so a room that moved or
-/// restarted learns who is here, and dropped when its last local member goes.
+/// restarted learns who is here, and dropped when its last local member goes. A change of the
+/// cluster (a silo died or joined, a gateway came or went) re-subscribes at once, and a failed
+/// re-subscription is retried every second until it lands, so a room that moved to another silo
+/// hears from this node as soon as it can be reached.
 /// </summary>
 public sealed class RoomEventRelay(
     IGrainFactory grains,
     IHubContext<RoomHub> hub,
     IOptions<RealtimeOptions> options,
+    ClusterConnectionState cluster,
     ILogger<RoomEventRelay> logger) : BackgroundService
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
     private sealed class Subscription(NodeRoomObserver observer, IRoomObserver reference)
     {
         public NodeRoomObserver Observer { get; } = observer;
@@ -138,15 +147,46 @@ public sealed class RoomEventRelay(
             _rooms.Remove(roomId);
     }
 
+    /// <summary>Re-subscribe now rather than at the next tick (the cluster changed).</summary>
+    public void RequestRefresh()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ObserverRefreshInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-            await RefreshAllAsync(stoppingToken);
+        cluster.Changed += RequestRefresh;
+        try
+        {
+            var interval = options.Value.ObserverRefreshInterval;
+            var delay = interval;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (await _wake.WaitAsync(delay, stoppingToken))
+                    logger.LogInformation("Cluster changed: re-subscribing to {Rooms} rooms now", RoomCount);
+                var failed = await RefreshCoreAsync(stoppingToken);
+                delay = failed > 0 && RetryDelay < interval ? RetryDelay : interval;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            cluster.Changed -= RequestRefresh;
+        }
     }
 
     /// <summary>Re-subscribes to every room with local members, announcing this node's connections.</summary>
-    public async Task RefreshAllAsync(CancellationToken cancellationToken)
+    public Task RefreshAllAsync(CancellationToken cancellationToken) => RefreshCoreAsync(cancellationToken);
+
+    private async Task<int> RefreshCoreAsync(CancellationToken cancellationToken)
     {
         List<(string RoomId, IRoomObserver Reference, LocalConnection[] Connections)> work;
         lock (_gate)
@@ -156,17 +196,21 @@ public sealed class RoomEventRelay(
                 .Where(r => r.Item3.Length > 0)
                 .ToList();
         }
+        var failed = 0;
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (room, _) =>
             {
                 try
                 {
-                    await grains.GetGrain<IRoomGrain>(room.RoomId).SubscribeAsync(room.Reference, room.Connections);
+                    await grains.GetGrain<IRoomGrain>(room.RoomId).SubscribeAsync(room.Reference, room.Connections)
+                        .WaitAsync(CallTimeout, cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    logger.LogWarning(ex, "Room {RoomId}: re-subscription failed; retrying next tick", room.RoomId);
+                    Interlocked.Increment(ref failed);
+                    logger.LogWarning("Room {RoomId}: re-subscription failed ({Error}); retrying shortly", room.RoomId, ex.Message);
                 }
             });
+        return failed;
     }
 }
