@@ -401,7 +401,7 @@ function enterRoomView(roomId) {
     onAutoplayBlocked: () => { $("unblock").hidden = false; },
   });
   app.sync.start();
-  app.refreshTimer = setInterval(refreshRoom, 15000); // `connected` flags change without events in the core contract
+  app.refreshTimer = setInterval(refreshRoom, 15000); // a safety net: presence_changed and the membership events keep the list current
   app.uiTimer = setInterval(renderTime, 250);
   $("main").focus();
 }
