@@ -85,6 +85,25 @@ free_port() {
 TARGET_PGID=""
 TARGET_PID=""
 TARGET_URL=""
+TARGET_DATA=""
+
+# The server's bench configuration; a variable already set in the environment wins. Production
+# (as deployed) with dev login on, a throwaway JWT secret, and limits that the load tester's own
+# traffic would otherwise hit: every member signs in from 127.0.0.1 (sign-in is limited per IP),
+# and --rate/--chat-rate above the hub's defaults (10 playback/s, 5 chat/s) would be refused.
+# The scenarios stay under the hub defaults anyway (1 command/s per room, warm-up 5/s); the
+# limiter still runs on every call, only its ceilings are raised.
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+export JWT_SECRET="${JWT_SECRET:-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export Auth__DevLogin="${Auth__DevLogin:-true}"
+export Auth__LoginRateLimitPerMinute="${Auth__LoginRateLimitPerMinute:-0}"
+for limit in Playback Chat Reactions Joins; do
+  for kind in PerSecond Burst; do
+    var="RateLimits__${limit}${kind}"
+    export "$var=${!var:-100000}"
+  done
+done
+env | grep -E '^(ASPNETCORE_ENVIRONMENT|Auth__|RateLimits__|Logging__|CINEMASYNC_)' | sort >"$OUT/server-env.txt" || true
 
 # start_target relay|server: starts it in its own process group and waits until POST /api/auth/dev
 # answers; sets TARGET_URL, TARGET_PID (the listening process) and TARGET_PGID. The relay binds
@@ -106,7 +125,9 @@ start_target() {
     else
       port="$(free_port)"
       TARGET_URL="http://127.0.0.1:$port"
-      ASPNETCORE_URLS="$TARGET_URL" setsid bash -c "$SERVER_CMD" >>"$log" 2>&1 &
+      # A fresh embedded store per start (removed on stop), unless CINEMASYNC_DATA_DIR is set.
+      TARGET_DATA="${CINEMASYNC_DATA_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/cinemasync-bench-XXXXXX")}"
+      CINEMASYNC_DATA_DIR="$TARGET_DATA" ASPNETCORE_URLS="$TARGET_URL" setsid bash -c "$SERVER_CMD" >>"$log" 2>&1 &
       TARGET_PGID=$!
     fi
     for i in $(seq 1 600); do
@@ -141,7 +162,8 @@ stop_target() {
     kill -KILL -- "-$TARGET_PGID" 2>/dev/null || true
     wait "$TARGET_PGID" 2>/dev/null || true
   fi
-  TARGET_PGID=""; TARGET_PID=""
+  if [[ -n "$TARGET_DATA" && -z "${CINEMASYNC_DATA_DIR:-}" ]]; then rm -rf "$TARGET_DATA"; fi
+  TARGET_PGID=""; TARGET_PID=""; TARGET_DATA=""
 }
 trap stop_target EXIT
 
@@ -151,10 +173,13 @@ run_load() {
   local json="$OUT/$kind-$name.json"
   start_target "$kind" || return 3
   warm_up
-  echo "== $kind $name: $* (server pid $TARGET_PID, $TARGET_URL)" >&2
-  local rc=0
+  echo "== $kind $name: $* (server pid $TARGET_PID, $TARGET_URL; load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  local rc=0 load0
+  load0="$(cut -d' ' -f1 /proc/loadavg)"
   dotnet "$LOADTEST" --url "$TARGET_URL" --server-pid "$TARGET_PID" --json "$json" "$@" \
     >"$OUT/$kind-$name.txt" 2>"$OUT/$kind-$name.progress" || rc=$?
+  # 1-minute load average before and after the measured run (machine load next to every figure).
+  echo "$load0 $(cut -d' ' -f1 /proc/loadavg)" >"$OUT/$kind-$name.load"
   tail -n 4 "$OUT/$kind-$name.txt" | head -n 2 >&2 || true
   stop_target
   return $rc
@@ -207,6 +232,10 @@ row() { # row LABEL SERVER RELAY
   row "big: time-to-last-member p99 (ms)" "$(s big .time_to_last_member_ms.p99)" "$(val relay big .time_to_last_member_ms.p99)"
   row "big: lost / errors" "$(s big '"\(.lost)/\(.errors)"')" "$(val relay big '"\(.lost)/\(.errors)"')"
   row "memory: RSS kB per joined member (no GC)" "$(s memory .server_rss_kb_per_member)" "$(val relay memory .server_rss_kb_per_member)"
+  for name in fanout big memory; do
+    printf '%-44s %14s %14s\n' "$name: load average before/after" \
+      "$(tr ' ' / <"$OUT/server-$name.load" 2>/dev/null || echo n/a)" "$(tr ' ' / <"$OUT/relay-$name.load" 2>/dev/null || echo n/a)"
+  done
   if [[ $KNEE == 1 ]]; then
     kn_s="n/a"; [[ -n "$SERVER_CMD" && -f "$OUT/server-knee.txt" ]] && kn_s="$(cat "$OUT/server-knee.txt")"
     kn_r="n/a"; [[ -f "$OUT/relay-knee.txt" ]] && kn_r="$(cat "$OUT/relay-knee.txt")"
