@@ -207,7 +207,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         var updated = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = userId };
         if (!await TryPersistAsync()) return Unavailable<PlaybackState>();
         Broadcast(updated);
-        EnsureTicking();
+        EnsureTickingIfPending();
         return result;
     }
 
