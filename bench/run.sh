@@ -6,7 +6,8 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: bench/run.sh [--server 'COMMAND'] [--quick] [--out DIR] [--knee-max N] [--no-knee] [--no-build]
+usage: bench/run.sh [--server 'COMMAND'] [--quick] [--out DIR] [--warmup S] [--knee-start N] [--knee-max N]
+                    [--no-knee] [--no-build] [--only server|relay]
 
   --server 'COMMAND'  starts the CinemaSync server in the foreground; run with bash -c, with
                       ASPNETCORE_URLS=http://127.0.0.1:PORT set (a free port), e.g.
@@ -15,7 +16,12 @@ usage: bench/run.sh [--server 'COMMAND'] [--quick] [--out DIR] [--knee-max N] [-
                       wrapper script is fine. Without --server only the relay is measured.
   --quick             small loads and short durations (a check of the script, not a benchmark)
   --out DIR           where the JSON results go (default bench/results/<UTC time>)
+  --warmup S          seconds of warm-up load on each fresh target before it is measured
+                      (default 20; 5 with --quick): long enough for tiered JIT to settle, which
+                      takes the server (Orleans) longer than the relay
+  --knee-start N      first step of the capacity search (default: the step, 1000)
   --knee-max N        stop the capacity search at N members (default 20000)
+  --only KIND         measure only the server or only the relay
   --no-knee           skip the capacity search
   --no-build          do not build the load tester and the relay (Release) first
 
@@ -34,14 +40,20 @@ SERVER_CMD=""
 QUICK=0
 OUT=""
 KNEE_MAX=20000
+KNEE_START=""
 KNEE=1
 BUILD=1
+WARMUP=""
+ONLY=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) SERVER_CMD="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --knee-max) KNEE_MAX="$2"; shift 2 ;;
+    --knee-start) KNEE_START="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
     --no-knee) KNEE=0; shift ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -66,12 +78,15 @@ if [[ $QUICK == 1 ]]; then
   BIG=(--rooms 1 --members 200 --max-participants 200 --rate 1 --duration 5)
   MEMORY=(--rooms 100 --members 10 --rate 0 --duration 0 --sync-interval 0 --hold 3)
   KNEE_STEP=200; KNEE_DURATION=5; KNEE_MAX=$(( KNEE_MAX < 600 ? KNEE_MAX : 600 ))
+  WARMUP="${WARMUP:-5}"
 else
   FANOUT=(--rooms 100 --members 10 --rate 1 --duration 60)
   BIG=(--rooms 1 --members 1000 --max-participants 1000 --rate 1 --duration 30)
   MEMORY=(--rooms 1000 --members 10 --rate 0 --duration 0 --sync-interval 0 --hold 5 --join-rate 500)
   KNEE_STEP=1000; KNEE_DURATION=30
+  WARMUP="${WARMUP:-20}"
 fi
+KNEE_START="${KNEE_START:-$KNEE_STEP}"
 
 free_port() {
   # A port with no socket of any state on it (a port still held by a client connection fails to bind).
@@ -148,9 +163,11 @@ start_target() {
   return 1
 }
 
-# warm_up: a short load on the fresh target so that JIT compilation is not measured.
+# warm_up: a load on the fresh target so that JIT compilation is not measured. Tiered compilation
+# keeps recompiling hot methods for a while: with a 5 s warm-up, JIT was about 45% of the server's
+# CPU samples (perf) in the first 30 s of the measured fanout run, and 3% after a 30 s warm-up.
 warm_up() {
-  dotnet "$LOADTEST" --url "$TARGET_URL" --rooms 10 --members 5 --rate 5 --chat-rate 1 --duration 5 \
+  dotnet "$LOADTEST" --url "$TARGET_URL" --rooms 20 --members 5 --rate 5 --chat-rate 1 --duration "$WARMUP" \
     --sync-interval 1 --no-progress >"$OUT/warmup.txt" 2>&1 || echo "(warm-up against $TARGET_URL reported problems: $OUT/warmup.txt)" >&2
 }
 
@@ -187,24 +204,32 @@ run_load() {
 
 TARGETS=(relay)
 [[ -n "$SERVER_CMD" ]] && TARGETS=(server relay)
+if [[ -n "$ONLY" ]]; then
+  [[ "$ONLY" == server && -z "$SERVER_CMD" ]] && { echo "--only server needs --server" >&2; exit 2; }
+  TARGETS=("$ONLY")
+fi
 
 for kind in "${TARGETS[@]}"; do
   run_load "$kind" fanout "${FANOUT[@]}" || echo "($kind fanout reported loss or errors)" >&2
   run_load "$kind" big "${BIG[@]}" || echo "($kind big reported loss or errors)" >&2
   run_load "$kind" memory "${MEMORY[@]}" || echo "($kind memory reported loss or errors)" >&2
   if [[ $KNEE == 1 ]]; then
-    good=0
-    for (( members = KNEE_STEP; members <= KNEE_MAX; members += KNEE_STEP )); do
+    good=0; failed=0
+    for (( members = KNEE_START; members <= KNEE_MAX; members += KNEE_STEP )); do
       rc=0
       run_load "$kind" "knee-$members" --rooms $(( members / 10 )) --members 10 --rate 1 --duration "$KNEE_DURATION" --join-rate 500 || rc=$?
       p99="$(jq '.time_to_last_member_ms.p99' "$OUT/$kind-knee-$members.json" 2>/dev/null || echo 1e9)"
       if [[ $rc != 0 ]] || jq -e '.time_to_last_member_ms.p99 > 100' "$OUT/$kind-knee-$members.json" >/dev/null 2>&1; then
         echo "($kind knee: $members members failed: exit $rc, p99 $p99 ms)" >&2
+        failed=$members
         break
       fi
       good=$members
     done
-    echo "$good" >"$OUT/$kind-knee.txt"
+    # "<N": the first step tried (N) already failed; ">=N": no step up to --knee-max failed.
+    if [[ $good == 0 ]]; then echo "<$KNEE_START" >"$OUT/$kind-knee.txt"
+    elif [[ $failed == 0 ]]; then echo ">=$good" >"$OUT/$kind-knee.txt"
+    else echo "$good" >"$OUT/$kind-knee.txt"; fi
   fi
 done
 
@@ -240,6 +265,8 @@ row() { # row LABEL SERVER RELAY
     kn_s="n/a"; [[ -n "$SERVER_CMD" && -f "$OUT/server-knee.txt" ]] && kn_s="$(cat "$OUT/server-knee.txt")"
     kn_r="n/a"; [[ -f "$OUT/relay-knee.txt" ]] && kn_r="$(cat "$OUT/relay-knee.txt")"
     row "knee: last good step (members)" "$kn_s" "$kn_r"
+    kl() { local f; f="$(ls -1 "$OUT/$1"-knee-*.load 2>/dev/null | sort -t- -k3 -n | tail -1)"; [[ -n "$f" ]] && echo "$(basename "$f" .load | cut -d- -f3):$(tr ' ' / <"$f")" || echo n/a; }
+    printf '%-44s %14s %14s\n' "knee: last step tried: load before/after" "$(kl server)" "$(kl relay)"
   fi
   echo "results: $OUT"
 } | tee "$OUT/table.txt"
