@@ -22,6 +22,7 @@ usage: bench/run.sh [--server 'COMMAND'] [--quick] [--out DIR] [--warmup S] [--k
   --knee-start N      first step of the capacity search (default: the step, 1000)
   --knee-max N        stop the capacity search at N members (default 20000)
   --only KIND         measure only the server or only the relay
+  --report DIR        run nothing: print the table of the results already in DIR
   --no-knee           skip the capacity search
   --no-build          do not build the load tester and the relay (Release) first
 
@@ -45,6 +46,7 @@ KNEE=1
 BUILD=1
 WARMUP=""
 ONLY=""
+REPORT=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) SERVER_CMD="$2"; shift 2 ;;
@@ -54,6 +56,7 @@ while [[ $# -gt 0 ]]; do
     --knee-start) KNEE_START="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --report) OUT="$2"; REPORT=1; KNEE=1; BUILD=0; shift 2 ;;
     --no-knee) KNEE=0; shift ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -118,7 +121,7 @@ for limit in Playback Chat Reactions Joins; do
     export "$var=${!var:-100000}"
   done
 done
-env | grep -E '^(ASPNETCORE_ENVIRONMENT|Auth__|RateLimits__|Logging__|CINEMASYNC_)' | sort >"$OUT/server-env.txt" || true
+[[ $REPORT == 1 ]] || { env | grep -E '^(ASPNETCORE_ENVIRONMENT|Auth__|RateLimits__|Logging__|CINEMASYNC_)' | sort >"$OUT/server-env.txt" || true; }
 
 # start_target relay|server: starts it in its own process group and waits until POST /api/auth/dev
 # answers; sets TARGET_URL, TARGET_PID (the listening process) and TARGET_PGID. The relay binds
@@ -209,10 +212,18 @@ if [[ -n "$ONLY" ]]; then
   TARGETS=("$ONLY")
 fi
 
+if [[ $REPORT == 1 ]]; then
+  TARGETS=()
+  [[ -f "$OUT/server-fanout.json" && -z "$SERVER_CMD" ]] && SERVER_CMD="(results in $OUT)"
+fi
+
+# The fixed scenarios for every target first, then the capacity searches (the longest part).
 for kind in "${TARGETS[@]}"; do
   run_load "$kind" fanout "${FANOUT[@]}" || echo "($kind fanout reported loss or errors)" >&2
   run_load "$kind" big "${BIG[@]}" || echo "($kind big reported loss or errors)" >&2
   run_load "$kind" memory "${MEMORY[@]}" || echo "($kind memory reported loss or errors)" >&2
+done
+for kind in "${TARGETS[@]}"; do
   if [[ $KNEE == 1 ]]; then
     good=0; failed=0
     for (( members = KNEE_START; members <= KNEE_MAX; members += KNEE_STEP )); do
