@@ -45,6 +45,8 @@ public sealed record LoadTestResult
     public double? ServerRssKbPerMember { get; init; }
     public required IReadOnlyDictionary<string, long> ErrorKinds { get; init; }
     public required IReadOnlyList<string> ErrorSamples { get; init; }
+    /// <summary>A few of the lost events: which member missed which seq (what kind, when another member got it).</summary>
+    public IReadOnlyList<string> LostSamples { get; init; } = [];
     public required string ClientNoDelay { get; init; }
     public required string ServerNoDelay { get; init; }
 
@@ -80,6 +82,10 @@ public sealed record LoadTestResult
         foreach (string sample in ErrorSamples)
         {
             sb.AppendLine(inv, $"  e.g. {sample}");
+        }
+        foreach (string sample in LostSamples)
+        {
+            sb.AppendLine(inv, $"  lost: {sample}");
         }
         if (ServerPid is not null)
         {

@@ -100,6 +100,10 @@ public sealed class LoadTestRunner
             _serverRunEnd = Probe();
             _phase = "final seq";
             await FetchFinalSeqAsync(rest, rooms, ct);
+            foreach (var room in rooms)
+            {
+                room.SeenSeqAtEnd = room.Members.Where(m => m is not null).Select(m => m.MaxSeq).DefaultIfEmpty(0).Max();
+            }
             if (_o.Hold > 0)
             {
                 _phase = "hold";
@@ -269,9 +273,20 @@ public sealed class LoadTestRunner
             connection.On<PlaybackEvent>("playback_updated", e => OnPlayback(member, e));
             foreach (string name in SeqOnlyEvents)
             {
-                connection.On<SeqEvent>(name, e => member.RecordSeq(e.Seq));
+                connection.On<SeqEvent>(name, e =>
+                {
+                    if (_stopping)
+                    {
+                        return; // members leaving: presence_changed and the like, not part of the run
+                    }
+                    member.RecordSeq(e.Seq);
+                    member.Room.NoteEvent(e.Seq, name);
+                });
             }
             connection.On<SeqEvent>("room_joined", _ => { });
+            // To the host and co-hosts only, unnumbered (contract extensions): nothing to account.
+            connection.On<SeqEvent>("member_status", _ => { });
+            connection.On<SeqEvent>("kicked", _ => Error("kicked", $"{member}: kicked from the room"));
             connection.Closed += ex =>
             {
                 if (!_stopping)
@@ -616,13 +631,14 @@ public sealed class LoadTestRunner
     private LoadTestResult Account(RoomRun[] rooms, NoDelayConnector connector, string serverNoDelay, double wallS)
     {
         long lost = 0, duplicated = 0, received = 0;
+        var lostSamples = new List<string>();
         foreach (var room in rooms)
         {
-            long finalSeq = room.Members.Where(m => m is not null).Select(m => m.MaxSeq).DefaultIfEmpty(0).Max();
-            if (room.ServerSeq is long serverSeq && serverSeq > finalSeq)
-            {
-                finalSeq = serverSeq;
-            }
+            // The room's seq when the traffic ended (from the server, else the highest any member
+            // had seen by then). Not the highest seen after the stop began: members leaving make
+            // the server broadcast presence_changed to those still connected, which the ones already
+            // gone cannot get, and those are not losses.
+            long finalSeq = room.ServerSeq ?? room.SeenSeqAtEnd;
             int[] acked = [.. room.AckedSlots];
             foreach (var member in room.Members)
             {
@@ -631,6 +647,12 @@ public sealed class LoadTestRunner
                     continue;
                 }
                 var (gaps, dups, got) = member.CheckSeq(finalSeq);
+                if (gaps > 0 && lostSamples.Count < 10)
+                {
+                    var missing = member.MissingSeqs(finalSeq, 5);
+                    lostSamples.Add($"{member}: {gaps} seq missing after join seq {member.JoinSeq} up to {finalSeq}, e.g. " +
+                        string.Join(", ", missing.Select(s => $"{s} ({room.EventNameOf(s) ?? "not seen by anyone"})")));
+                }
                 lost += gaps;
                 duplicated += dups;
                 received += got;
@@ -684,6 +706,7 @@ public sealed class LoadTestRunner
             WallS = Math.Round(wallS, 3),
             ErrorKinds = new SortedDictionary<string, long>(_errorKinds),
             ErrorSamples = [.. _errorSamples],
+            LostSamples = lostSamples,
             ClientNoDelay = connector.Describe(),
             ServerNoDelay = serverNoDelay,
         };
@@ -784,12 +807,20 @@ public sealed class LoadTestRunner
         public long BaseVersion { get; set; }
         public int JoinedAtStart { get; set; }
         public long? ServerSeq { get; set; }
+        public long SeenSeqAtEnd { get; set; }
         /// <summary>Per command slot (version - base - 1): Stopwatch ticks at send, 0 = not sent.</summary>
         public readonly long[] SendTicks = new long[slots];
         public readonly long[] SeqOfSlot = new long[slots];
         public readonly long[] LastArrival = new long[slots];
         public readonly int[] Delivered = new int[slots];
         public ConcurrentBag<int> AckedSlots { get; } = [];
+        private readonly ConcurrentDictionary<long, string> _eventNames = new();
+
+        /// <summary>Which event carried a seq (for the lost samples); playback is known by its slot.</summary>
+        public void NoteEvent(long seq, string name) => _eventNames.TryAdd(seq, name);
+
+        public string? EventNameOf(long seq) =>
+            _eventNames.TryGetValue(seq, out var name) ? name : SeqOfSlot.Contains(seq) ? "playback_updated" : null;
     }
 
     private sealed class MemberRun(RoomRun room, int index, string token, string url)
@@ -900,6 +931,22 @@ public sealed class LoadTestRunner
                 }
                 return (gaps, dups, received);
             }
+        }
+
+        public List<long> MissingSeqs(long finalSeq, int max)
+        {
+            var missing = new List<long>();
+            lock (_gate)
+            {
+                for (long s = JoinSeq + 1; s <= finalSeq && missing.Count < max; s++)
+                {
+                    if (s >= _seqCounts.Length || _seqCounts[s] == 0)
+                    {
+                        missing.Add(s);
+                    }
+                }
+            }
+            return missing;
         }
 
         public override string ToString() => $"room {Room.Index} member {Index}";

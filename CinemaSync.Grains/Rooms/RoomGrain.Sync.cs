@@ -108,9 +108,15 @@ public sealed partial class RoomGrain
     /// <summary>The scheduled-start lead for the members connected now.</summary>
     private int LeadMs() => SyncRules.LeadMs(_connections.UsersConnected.Select(UserRtt));
 
-    private int UserRtt(string userId) =>
-        _connections.OfUser(userId).Select(c => _rttByConnection.GetValueOrDefault(c.ConnectionId, SyncRules.DefaultRttMs))
-            .DefaultIfEmpty(SyncRules.DefaultRttMs).Min();
+    /// <summary>The lowest RTT of the user's connections (the default with none reported); no allocation.</summary>
+    private int UserRtt(string userId)
+    {
+        var ids = _connections.ConnectionIdsOf(userId);
+        if (ids.Count == 0) return SyncRules.DefaultRttMs;
+        var min = int.MaxValue;
+        foreach (var id in ids) min = Math.Min(min, _rttByConnection.GetValueOrDefault(id, SyncRules.DefaultRttMs));
+        return min;
+    }
 
     private MemberSync SyncOf(string userId)
     {
@@ -168,13 +174,26 @@ public sealed partial class RoomGrain
             await AdvanceQueueAsync(by: null);
         FlushMemberStatus(now);
 
-        var pending = Room.IsActive && (Room.Playback.Status == PlaybackStatus.Waiting || _hostAwaySince is not null
-            || _memberStatusDirty || (Room.Queue.Count > 0 && Room.MovieSource.DurationMs is not null && Room.Playback.Status == PlaybackStatus.Playing));
-        if (!pending)
+        if (!HasPendingWork())
         {
             _tick?.Dispose();
             _tick = null;
         }
+    }
+
+    /// <summary>Whether a tick would do anything: each step of <see cref="TickAsync"/> is guarded by one of these.</summary>
+    private bool HasPendingWork() =>
+        Room.IsActive && (Room.Playback.Status == PlaybackStatus.Waiting || _hostAwaySince is not null
+            || _memberStatusDirty || (Room.Queue.Count > 0 && Room.MovieSource.DurationMs is not null && Room.Playback.Status == PlaybackStatus.Playing));
+
+    /// <summary>
+    /// Starts the tick only when a tick would have work. After an ordinary playback command nothing
+    /// is pending, and registering a 250 ms grain timer that fires once only to find that out cost
+    /// a timer registration, a turn on the grain and a disposal per command.
+    /// </summary>
+    private void EnsureTickingIfPending()
+    {
+        if (HasPendingWork()) EnsureTicking();
     }
 
     private bool CurrentVideoEnded(long now) =>

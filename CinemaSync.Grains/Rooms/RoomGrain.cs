@@ -219,7 +219,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         EndWaiting();
         var updated = new PlaybackUpdatedEvent { RoomId = RoomId, Seq = NextSeq(), PlaybackState = Room.Playback, By = userId };
         if (!await CommitAsync(updated)) return Unavailable<PlaybackState>();
-        EnsureTicking();
+        EnsureTickingIfPending();
         return result;
     }
 

@@ -43,3 +43,25 @@ public sealed class ExternalTarget(string url) : ILoadTarget
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>
+/// The real CinemaSync web node with its co-hosted silo and a temporary SQLite store, in-process
+/// on a free port (<see cref="Infrastructure.TestServer"/>, whose hub rate limits are generous).
+/// </summary>
+public sealed class CinemaSyncTarget : ILoadTarget
+{
+    private readonly Infrastructure.TestServer _server;
+
+    private CinemaSyncTarget(Infrastructure.TestServer server)
+    {
+        _server = server;
+        Url = server.BaseAddress.ToString().TrimEnd('/');
+    }
+
+    public string Url { get; }
+
+    public static async Task<ILoadTarget> StartAsync(IDictionary<string, string?>? settings = null) =>
+        new CinemaSyncTarget(await Infrastructure.TestServer.StartAsync(settings));
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

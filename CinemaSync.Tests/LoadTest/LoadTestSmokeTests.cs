@@ -73,6 +73,15 @@ public sealed class RelayLoadTestSmokeTests(ITestOutputHelper output) : LoadTest
     protected override Task<ILoadTarget> StartTargetAsync() => RelayTarget.StartAsync();
 }
 
+/// <summary>
+/// Against the real server: web node, co-hosted silo, RoomGrain writing through to a temporary
+/// SQLite file on every change, observers fanning out to SignalR groups.
+/// </summary>
+public sealed class ServerLoadTestSmokeTests(ITestOutputHelper output) : LoadTestSmokeTestsBase(output)
+{
+    protected override Task<ILoadTarget> StartTargetAsync() => CinemaSyncTarget.StartAsync();
+}
+
 /// <summary>The accounting itself: a relay told to drop and repeat events is caught, exactly.</summary>
 public sealed class LoadTestAccountingTests(ITestOutputHelper output)
 {

@@ -1,5 +1,6 @@
 using System.Net;
 using CinemaSync.Grains.Abstractions;
+using CinemaSync.Grains.Diagnostics;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
@@ -181,6 +182,7 @@ public static class StreamApi
                     var read = await body.ReadAsync(memory.Length > bufferSize ? memory[..bufferSize] : memory, ct);
                     if (read == 0) break;
                     writer.Advance(read);
+                    CinemaSyncTelemetry.DriveStreamBytes.Add(read);
                     var flushed = await writer.FlushAsync(ct);
                     if (flushed.IsCompleted || flushed.IsCanceled) break; // the client went away
                 }

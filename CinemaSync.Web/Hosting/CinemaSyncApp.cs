@@ -20,6 +20,7 @@ public static class CinemaSyncApp
     {
         DotEnvFile.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot(args) });
+        AddShippedSettingsWhenStartedElsewhere(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -91,6 +92,28 @@ public static class CinemaSyncApp
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });
         return app;
+    }
+
+    /// <summary>
+    /// The content root is the working directory, so <c>dotnet path/to/CinemaSync.Web.dll</c> run
+    /// from anywhere else found no appsettings.json and logged at Information for every category:
+    /// each hub connection's request line, access token in the query string included, and Orleans'
+    /// chatter. The shipped appsettings.json beside the assembly is then read as the lowest-priority
+    /// source (environment variables and arguments still win).
+    /// </summary>
+    private static void AddShippedSettingsWhenStartedElsewhere(WebApplicationBuilder builder)
+    {
+        const string file = "appsettings.json";
+        var baseDirectory = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, file)) || !File.Exists(Path.Combine(baseDirectory, file)))
+            return;
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = file,
+            Optional = true,
+            ReloadOnChange = false,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(baseDirectory),
+        });
     }
 
     private static WebApplicationBuilder AddCinemaSyncCors(this WebApplicationBuilder builder)

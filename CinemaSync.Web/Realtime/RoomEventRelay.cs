@@ -27,10 +27,11 @@ public sealed class RoomEventRelay(
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    private sealed class Subscription(NodeRoomObserver observer, IRoomObserver reference)
+    private sealed class Subscription(NodeRoomObserver observer, IRoomObserver reference, IRoomGrain room)
     {
         public NodeRoomObserver Observer { get; } = observer;
         public IRoomObserver Reference { get; } = reference;
+        public IRoomGrain Room { get; } = room;
         public Dictionary<string, string> UserByConnection { get; } = new();
         public int PendingJoins { get; set; }
     }
@@ -59,7 +60,7 @@ public sealed class RoomEventRelay(
             if (!_rooms.TryGetValue(roomId, out var subscription))
             {
                 var observer = new NodeRoomObserver(roomId, hub, this, logger);
-                subscription = new Subscription(observer, grains.CreateObjectReference<IRoomObserver>(observer));
+                subscription = new Subscription(observer, grains.CreateObjectReference<IRoomObserver>(observer), grains.GetGrain<IRoomGrain>(roomId));
                 _rooms[roomId] = subscription;
             }
             subscription.PendingJoins++;
@@ -136,6 +137,22 @@ public sealed class RoomEventRelay(
         lock (_gate) return _rooms.TryGetValue(roomId, out var subscription) ? subscription.UserByConnection.Count : 0;
     }
 
+    /// <summary>
+    /// The room's grain reference: the one kept with the room's subscription when this node has
+    /// members there (the hub's hot path: playback, chat), else a new one. <c>GetGrain</c> resolves
+    /// the grain type from the interface on every call, which cost about as much CPU as the
+    /// playback command itself in the grain. Only rooms with local members are kept, so ids from
+    /// clients cannot grow this.
+    /// </summary>
+    public IRoomGrain RoomGrain(string roomId)
+    {
+        lock (_gate)
+        {
+            if (_rooms.TryGetValue(roomId, out var subscription)) return subscription.Room;
+        }
+        return grains.GetGrain<IRoomGrain>(roomId);
+    }
+
     public bool IsInRoom(string connectionId, string roomId)
     {
         lock (_gate) return _roomsByConnection.TryGetValue(connectionId, out var rooms) && rooms.Contains(roomId);
@@ -188,12 +205,12 @@ public sealed class RoomEventRelay(
 
     private async Task<int> RefreshCoreAsync(CancellationToken cancellationToken)
     {
-        List<(string RoomId, IRoomObserver Reference, LocalConnection[] Connections)> work;
+        List<(string RoomId, IRoomGrain Grain, IRoomObserver Reference, LocalConnection[] Connections)> work;
         lock (_gate)
         {
-            work = _rooms.Select(r => (r.Key, r.Value.Reference,
+            work = _rooms.Select(r => (r.Key, r.Value.Room, r.Value.Reference,
                 r.Value.UserByConnection.Select(c => new LocalConnection { ConnectionId = c.Key, UserId = c.Value }).ToArray()))
-                .Where(r => r.Item3.Length > 0)
+                .Where(r => r.Item4.Length > 0)
                 .ToList();
         }
         var failed = 0;
@@ -202,7 +219,7 @@ public sealed class RoomEventRelay(
             {
                 try
                 {
-                    await grains.GetGrain<IRoomGrain>(room.RoomId).SubscribeAsync(room.Reference, room.Connections)
+                    await room.Grain.SubscribeAsync(room.Reference, room.Connections)
                         .WaitAsync(CallTimeout, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

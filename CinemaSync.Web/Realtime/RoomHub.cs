@@ -18,7 +18,7 @@ namespace CinemaSync.Web.Realtime;
 /// </summary>
 [Authorize]
 public sealed class RoomHub(
-    IGrainFactory grains, RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, DriveMovies drive, TimeProvider clock,
+    RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, DriveMovies drive, TimeProvider clock,
     ILogger<RoomHub> logger) : Hub
 {
     public const string Path = "/hubs/room";
@@ -256,7 +256,7 @@ public sealed class RoomHub(
 
     private static object Ack<T>(RoomResult<T> result) => result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
 
-    private IRoomGrain Room(string roomId) => grains.GetGrain<IRoomGrain>(roomId);
+    private IRoomGrain Room(string roomId) => relay.RoomGrain(roomId);
 
     private static object Invalid(PayloadReader body) => HubAcks.Fail(ErrorCodes.InvalidPayload, body.Summary);
 
