@@ -24,6 +24,7 @@ usage: bench/run.sh [--server 'COMMAND'] [--quick] [--out DIR] [--warmup S] [--k
   --only KIND         measure only the server or only the relay
   --report DIR        run nothing: print the table of the results already in DIR
   --no-knee           skip the capacity search
+  --knee-only         only the capacity search (e.g. a lower range into another --out)
   --no-build          do not build the load tester and the relay (Release) first
 
 Scenarios (each on a freshly started target):
@@ -47,6 +48,7 @@ BUILD=1
 WARMUP=""
 ONLY=""
 REPORT=0
+FIXED=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) SERVER_CMD="$2"; shift 2 ;;
@@ -58,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY="$2"; shift 2 ;;
     --report) OUT="$2"; REPORT=1; KNEE=1; BUILD=0; shift 2 ;;
     --no-knee) KNEE=0; shift ;;
+    --knee-only) FIXED=0; shift ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -219,6 +222,7 @@ fi
 
 # The fixed scenarios for every target first, then the capacity searches (the longest part).
 for kind in "${TARGETS[@]}"; do
+  [[ $FIXED == 1 ]] || break
   run_load "$kind" fanout "${FANOUT[@]}" || echo "($kind fanout reported loss or errors)" >&2
   run_load "$kind" big "${BIG[@]}" || echo "($kind big reported loss or errors)" >&2
   run_load "$kind" memory "${MEMORY[@]}" || echo "($kind memory reported loss or errors)" >&2
@@ -270,7 +274,7 @@ row() { # row LABEL SERVER RELAY
   row "memory: RSS kB per joined member (no GC)" "$(s memory .server_rss_kb_per_member)" "$(val relay memory .server_rss_kb_per_member)"
   for name in fanout big memory; do
     printf '%-44s %14s %14s\n' "$name: load average before/after" \
-      "$(tr ' ' / <"$OUT/server-$name.load" 2>/dev/null || echo n/a)" "$(tr ' ' / <"$OUT/relay-$name.load" 2>/dev/null || echo n/a)"
+      "$(tr ' ' / 2>/dev/null <"$OUT/server-$name.load" || echo n/a)" "$(tr ' ' / 2>/dev/null <"$OUT/relay-$name.load" || echo n/a)"
   done
   if [[ $KNEE == 1 ]]; then
     kn_s="n/a"; [[ -n "$SERVER_CMD" && -f "$OUT/server-knee.txt" ]] && kn_s="$(cat "$OUT/server-knee.txt")"
