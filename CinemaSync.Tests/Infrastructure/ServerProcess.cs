@@ -7,15 +7,14 @@ namespace CinemaSync.Tests.Infrastructure;
 /// <summary>The web node as a real OS process (its own silo and store), for restart and crash tests.</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ChildProcess _process;
 
     public Uri BaseAddress { get; }
     public int Port => BaseAddress.Port;
     public HttpClient Http { get; }
     public int Id => _process.Id;
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(ChildProcess process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -39,8 +38,6 @@ public sealed class ServerProcess : IAsyncDisposable
         port ??= FreePorts.Next();
         var info = new ProcessStartInfo("dotnet", [WebAssemblyPath])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = dataDirectory,
         };
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
@@ -50,26 +47,13 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in TestServer.GenerousRateLimits) info.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
-        var process = Process.Start(info)!;
+        var process = ChildProcess.Start(info);
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => server.Log(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Log(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         await server.WaitUntilReadyAsync();
         return server;
     }
 
-    private void Log(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _process.Output;
 
     private async Task WaitUntilReadyAsync()
     {
@@ -92,18 +76,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>SIGTERM: the graceful stop an operator or orchestrator sends.</summary>
     public async Task StopAsync()
     {
-        if (_process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(cts.Token);
+        await _process.StopAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>SIGKILL: a crash, no chance to flush anything.</summary>
     public async Task KillAsync()
     {
-        if (_process.HasExited) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await _process.KillAsync();
     }
 
     public async ValueTask DisposeAsync()

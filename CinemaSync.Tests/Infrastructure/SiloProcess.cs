@@ -8,15 +8,14 @@ namespace CinemaSync.Tests.Infrastructure;
 /// <summary>A CinemaSync.Silo as a real OS process on free ports.</summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ChildProcess _process;
 
     public int SiloPort { get; }
     public int GatewayPort { get; }
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    private SiloProcess(ChildProcess process, int siloPort, int gatewayPort)
     {
         _process = process;
         SiloPort = siloPort;
@@ -29,8 +28,6 @@ public sealed class SiloProcess : IAsyncDisposable
         var gatewayPort = FreePorts.Next();
         var info = new ProcessStartInfo("dotnet", [ServerProcess.SiblingAssembly("CinemaSync.Silo")])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = dataDirectory,
         };
         info.Environment["CINEMASYNC_DATA_DIR"] = dataDirectory;
@@ -41,26 +38,13 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Orleans"] = "Warning";
         foreach (var (key, value) in environment) info.Environment[key] = value;
 
-        var process = Process.Start(info)!;
+        var process = ChildProcess.Start(info);
         var silo = new SiloProcess(process, siloPort, gatewayPort);
-        process.OutputDataReceived += (_, e) => silo.Log(e.Data);
-        process.ErrorDataReceived += (_, e) => silo.Log(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         await silo.WaitUntilListeningAsync();
         return silo;
     }
 
-    private void Log(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _process.Output;
 
     /// <summary>The gateway accepts connections once the silo has joined the cluster.</summary>
     private async Task WaitUntilListeningAsync()
@@ -86,18 +70,13 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>SIGTERM and wait for a graceful exit.</summary>
     public async Task StopAsync()
     {
-        if (_process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-        await _process.WaitForExitAsync(cts.Token);
+        await _process.StopAsync(TimeSpan.FromSeconds(40));
     }
 
     /// <summary>SIGKILL: the silo vanishes without leaving the membership table.</summary>
     public async Task KillAsync()
     {
-        if (_process.HasExited) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await _process.KillAsync();
     }
 
     public async ValueTask DisposeAsync()
