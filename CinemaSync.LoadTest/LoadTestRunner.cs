@@ -383,6 +383,27 @@ public sealed class LoadTestRunner
         await Task.WhenAll(tasks);
     }
 
+    /// <summary>
+    /// Waits for the k-th tick of a loop paced every <paramref name="period"/> seconds from
+    /// <paramref name="offsetS"/>. Not due once the tick falls past the run's duration; late when the
+    /// tick was already more than a period behind.
+    /// </summary>
+    private async Task<(bool Due, bool Late)> WaitForTickAsync(long start, double offsetS, double period, int k, CancellationToken ct)
+    {
+        double dueS = offsetS + k * period;
+        if (dueS >= _o.Duration)
+        {
+            return (false, false);
+        }
+        double nowS = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (dueS > nowS)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(dueS - nowS), ct);
+            return (true, false);
+        }
+        return (true, nowS - dueS > period);
+    }
+
     private async Task HostLoopAsync(RoomRun room, long start, double offsetS, CancellationToken ct)
     {
         var host = room.Members[0];
@@ -391,17 +412,12 @@ public sealed class LoadTestRunner
         long nextVersion = room.BaseVersion + 1;
         for (int k = 0; ; k++)
         {
-            double dueS = offsetS + k * period;
-            if (dueS >= _o.Duration)
+            var (due, late) = await WaitForTickAsync(start, offsetS, period, k, ct);
+            if (!due)
             {
                 break;
             }
-            double nowS = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (dueS > nowS)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(dueS - nowS), ct);
-            }
-            else if (nowS - dueS > period)
+            if (late)
             {
                 Interlocked.Increment(ref _commandsLate);
             }
@@ -454,15 +470,9 @@ public sealed class LoadTestRunner
         double period = 1.0 / _o.ChatRate;
         for (int k = 0; ; k++)
         {
-            double dueS = offsetS + k * period;
-            if (dueS >= _o.Duration)
+            if (!(await WaitForTickAsync(start, offsetS, period, k, ct)).Due)
             {
                 break;
-            }
-            double nowS = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (dueS > nowS)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(dueS - nowS), ct);
             }
             var sender = senders[k % senders.Length];
             try
