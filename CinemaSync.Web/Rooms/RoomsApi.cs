@@ -3,7 +3,9 @@ using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.Drive;
+using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.Rooms;
 
@@ -182,7 +184,7 @@ public static class RoomsApi
 
     /// <summary>A signed, expiring invite: joins a private room without its password (host and co-hosts).</summary>
     private static async Task<Results<Ok<Invite>, ValidationProblem, ProblemHttpResult>> CreateInvite(
-        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IConfiguration config, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IOptions<PublicUrlOptions> urls, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var minutes = body.Integer("expires_in_minutes", min: 1, max: 7 * 24 * 60);
@@ -196,9 +198,8 @@ public static class RoomsApi
         if (!ParticipantRoles.CanControl(role)) return Problems.Error(ErrorCodes.NotHost, "Only the host or a co-host invites.");
 
         var (token, expiresAt) = invites.Create(roomId, minutes is { } m ? TimeSpan.FromMinutes(m) : InviteTokens.DefaultLifetime);
-        var site = (config["FRONTEND_URL"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
-                   ?? $"{context.Request.Scheme}://{context.Request.Host}";
-        return TypedResults.Ok(new Invite(token, expiresAt, $"{site.TrimEnd('/')}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
+        var site = urls.Value.Site(context.Request);
+        return TypedResults.Ok(new Invite(token, expiresAt, $"{site}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
     }
 
     private static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
