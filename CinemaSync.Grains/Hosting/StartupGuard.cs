@@ -48,13 +48,16 @@ public static class StartupGuard
         foreach (var check in services.GetServices<IStartupCheck>()) check.Check();
     }
 
-    /// <summary>The one line for a bad-setting exception; null for anything else (a bug keeps its stack trace).</summary>
+    /// <summary>
+    /// One line per bad setting (each after the first starts with <see cref="Prefix"/>); null for
+    /// any other exception, which is a bug and keeps its stack trace.
+    /// </summary>
     public static string? Describe(Exception exception) => exception switch
     {
         SettingException setting => setting.Message,
-        OptionsValidationException options => string.Join(" ", options.Failures),
+        OptionsValidationException options => string.Join(Environment.NewLine + Prefix, options.Failures),
         AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Describe(e) is not null)
-            => string.Join(" ", aggregate.InnerExceptions.Select(Describe)),
+            => string.Join(Environment.NewLine + Prefix, aggregate.InnerExceptions.Select(Describe)),
         _ => null,
     };
 }

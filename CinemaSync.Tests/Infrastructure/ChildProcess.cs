@@ -38,6 +38,21 @@ public sealed class ChildProcess : IDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    /// <summary>Waits for the process to end on its own; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGTERM, then wait for the graceful exit.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
