@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Hosting;
+using CinemaSync.Tests.Infrastructure;
 using CinemaSync.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ namespace CinemaSync.Tests.Hosting;
 /// <summary>Silo-to-silo and client-to-gateway TLS from <c>Orleans:Tls:*</c>, on real sockets.</summary>
 public sealed class ClusterTlsTests : IAsyncLifetime
 {
-    private const string Password = "pfx-password";
+    private const string Password = TestCertificates.Password;
     private readonly string _directory = Directory.CreateTempSubdirectory("cinemasync-tls-").FullName;
     private readonly List<IHost> _hosts = [];
     private string _clusterCertificate = "";
@@ -21,22 +20,9 @@ public sealed class ClusterTlsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _clusterCertificate = WriteSelfSigned("cinemasync-cluster");
-        _otherCertificate = WriteSelfSigned("someone-else");
+        _clusterCertificate = TestCertificates.WriteSelfSigned(_directory, "cinemasync-cluster");
+        _otherCertificate = TestCertificates.WriteSelfSigned(_directory, "someone-else");
         return Task.CompletedTask;
-    }
-
-    /// <summary>A self-signed certificate with its key, as an operator would make with openssl, in a .pfx file.</summary>
-    private string WriteSelfSigned(string name)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var path = Path.Combine(_directory, name + ".pfx");
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
-        return path;
     }
 
     private static ClusterSettings Settings(string? certificate, int? primarySiloPort = null, int? gatewayPort = null)
