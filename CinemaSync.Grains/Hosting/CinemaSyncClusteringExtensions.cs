@@ -52,6 +52,8 @@ public static class CinemaSyncClusteringExtensions
                 o.NumMissedProbesLimit = 3;
             })
             .Bind(configuration.GetSection("Orleans:Membership"));
+        silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership,
+            (sp, _) => new MembershipClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         silo.Services.AddSingleton(settings);
         return silo;
     }

@@ -158,6 +158,30 @@ public sealed class StartupProcessTests
         }
     }
 
+    [Fact]
+    public async Task IdleServer_LogsNoWatchdogStall_WhenItStarts()
+    {
+        var dir = Directory.CreateTempSubdirectory("cinemasync-run-").FullName;
+        var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        using var process = Dll(ServerProcess.WebAssemblyPath, dir, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = url.ToString(),
+            ["Logging__LogLevel__Orleans"] = "Warning",
+        });
+        try
+        {
+            // The watchdog's first look happens while the silo starts, before /api/health answers.
+            await WaitForHealthAsync(process, url);
+            Assert.DoesNotContain("Participant check thread has not completed", process.Output);
+            Assert.DoesNotContain("Orleans.Runtime.Watchdog", process.Output);
+        }
+        finally
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     public static TheoryData<string, string[], string> BadSettings => new()
     {
         { "JWT_SECRET is not set", ["ASPNETCORE_ENVIRONMENT=Production", "API_BASE_URL=https://cinemasync.example"], "" },
