@@ -38,10 +38,10 @@ public static class CinemaSyncSiloExtensions
             case StorageDescription.Mongo:
                 silo.AddCinemaSyncMongoStorage(StorageNames.Default, o =>
                 {
-                    o.ConnectionString = description.MongoConnection!;
-                    o.DatabaseName = description.MongoDatabase;
+                    o.ConnectionString = description.MongoSettings!.Connection;
+                    o.DatabaseName = description.MongoSettings!.Database;
                 });
-                silo.Services.AddSingleton<IStartupCheck>(new MongoReachableCheck(description.MongoConnection!, description.MongoDatabase, startupTimeout));
+                silo.Services.AddSingleton<IStartupCheck>(new MongoReachableCheck(description.MongoSettings!, startupTimeout));
                 break;
             case StorageDescription.Sqlite:
                 silo.AddCinemaSyncSqliteStorage(StorageNames.Default, o => o.DataDirectory = description.Location);
@@ -64,19 +64,13 @@ public sealed record StorageDescription(string Name, string Location)
     public const string Memory = "memory";
     public const string DefaultDataDirectory = "./data";
 
-    /// <summary>The full <c>MONGODB_URI</c> (credentials included): for the driver only, never printed.</summary>
-    public string? MongoConnection { get; private init; }
-
-    public string MongoDatabase { get; private init; } = "cinemasync";
+    /// <summary>The MongoDB settings (credentials included): for the driver only, never printed.</summary>
+    public MongoSettings? MongoSettings { get; private init; }
 
     public static StorageDescription From(IConfiguration configuration)
     {
-        var database = configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : "cinemasync";
-        if (configuration["MONGODB_URI"] is { Length: > 0 } uri)
-        {
-            ConnectionStrings.ParseMongo(uri);
-            return new(Mongo, $"{ConnectionStrings.MongoHosts(uri)}/{database}") { MongoConnection = uri, MongoDatabase = database };
-        }
+        if (MongoSettings.From(configuration) is { } mongo)
+            return new(Mongo, mongo.ToString()) { MongoSettings = mongo };
         if (string.Equals(configuration["Storage:Provider"], Memory, StringComparison.OrdinalIgnoreCase))
             return new(Memory, "process memory");
         var dataDir = configuration["CINEMASYNC_DATA_DIR"] is { Length: > 0 } dir ? dir : DefaultDataDirectory;

@@ -79,8 +79,7 @@ public sealed record ClusterSettings
                 : throw new SettingException($"Orleans:Gateways must list port numbers separated by commas, not '{section["Gateways"]}'."))
             .ToArray();
         if (gateways.Length == 0 && gatewayPort is { } single) gateways = [single];
-        var mongo = configuration["MONGODB_URI"] is { Length: > 0 } uri ? uri : null;
-        if (mongo is not null) ConnectionStrings.ParseMongo(mongo);
+        var mongo = MongoSettings.From(configuration);
         var settings = new ClusterSettings
         {
             Clustering = clustering,
@@ -95,8 +94,8 @@ public sealed record ClusterSettings
             PrimarySiloPort = Port(section, "PrimarySiloPort"),
             Gateways = gateways,
             RedisConnection = configuration["REDIS_CONNECTION"] is { Length: > 0 } r ? r : section["RedisConnection"],
-            MongoConnection = mongo,
-            MongoDatabase = configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : "cinemasync",
+            MongoConnection = mongo?.Connection,
+            MongoDatabase = mongo?.Database ?? MongoSettings.DefaultDatabase,
             Tls = ClusterTls.From(section.GetSection("Tls")),
         };
         if (clustering == Redis && string.IsNullOrWhiteSpace(settings.RedisConnection))
@@ -117,7 +116,7 @@ public sealed record ClusterSettings
     public override string ToString() => Clustering switch
     {
         Redis => $"redis ({ConnectionStrings.RedactRedis(RedisConnection)}), cluster {ClusterId}/{ServiceId}",
-        MongoDb => $"mongodb ({ConnectionStrings.MongoHosts(MongoConnection!)}/{MongoDatabase}), cluster {ClusterId}/{ServiceId}",
+        MongoDb => $"mongodb ({new MongoSettings(MongoConnection!, MongoDatabase)}), cluster {ClusterId}/{ServiceId}",
         _ => $"localhost, cluster {ClusterId}/{ServiceId}",
     } + (Tls is null ? "" : $", TLS ({Tls})");
 }

@@ -1,6 +1,27 @@
+using Microsoft.Extensions.Configuration;
 using MongoDB.Driver;
 
 namespace CinemaSync.Grains.Hosting;
+
+/// <summary>
+/// <c>MONGODB_URI</c> (validated) and <c>MONGODB_DB_NAME</c> (default <c>cinemasync</c>), read in this one
+/// place for the grain storage and the MongoDB membership table.
+/// </summary>
+public sealed record MongoSettings(string Connection, string Database)
+{
+    public const string DefaultDatabase = "cinemasync";
+
+    /// <summary>Null when <c>MONGODB_URI</c> is unset; a malformed URI is a <see cref="SettingException"/>.</summary>
+    public static MongoSettings? From(IConfiguration configuration)
+    {
+        if (configuration["MONGODB_URI"] is not { Length: > 0 } uri) return null;
+        ConnectionStrings.ParseMongo(uri);
+        return new(uri, configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : DefaultDatabase);
+    }
+
+    /// <summary>Hosts and database, never the credentials.</summary>
+    public override string ToString() => $"{ConnectionStrings.MongoHosts(Connection)}/{Database}";
+}
 
 /// <summary>Connection strings as they may appear in logs and <c>/api/health</c>: without their secrets.</summary>
 public static class ConnectionStrings

@@ -30,19 +30,19 @@ public sealed class DataDirectoryCheck(string directory) : IStartupCheck
 /// started without it would accept connections and answer 500s; an orchestrator restarts a
 /// process that exits. A store lost after start-up shows as <c>degraded</c> in <c>/api/health</c>.
 /// </summary>
-public sealed class MongoReachableCheck(string connection, string database, TimeSpan timeout) : IStartupCheck
+public sealed class MongoReachableCheck(MongoSettings mongo, TimeSpan timeout) : IStartupCheck
 {
     public void Check()
     {
-        var settings = MongoClientSettings.FromUrl(MongoUrl.Create(connection));
+        var settings = MongoClientSettings.FromUrl(MongoUrl.Create(mongo.Connection));
         settings.ServerSelectionTimeout = timeout;
         settings.ConnectTimeout = timeout;
         settings.SocketTimeout = timeout;
-        var hosts = ConnectionStrings.MongoHosts(connection);
+        var hosts = ConnectionStrings.MongoHosts(mongo.Connection);
         using var client = new MongoClient(settings);
         try
         {
-            client.GetDatabase(database).RunCommand<BsonDocument>(new BsonDocument("ping", 1));
+            client.GetDatabase(mongo.Database).RunCommand<BsonDocument>(new BsonDocument("ping", 1));
         }
         catch (MongoAuthenticationException)
         {
