@@ -65,6 +65,20 @@ public sealed class StartupProcessTests
         throw new TimeoutException($"no answer on {baseAddress}:\n{process.Output}");
     }
 
+    /// <summary>Waits until the server answers, runs <paramref name="check"/> against it, then stops it (SIGTERM).</summary>
+    private static async Task WhileServingAsync(ChildProcess process, Uri url, Func<Task> check)
+    {
+        try
+        {
+            await WaitForHealthAsync(process, url);
+            await check();
+        }
+        finally
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>Exit code 1 within 10 s, and the refusal on one line that names the setting, without a stack trace.</summary>
     private static async Task AssertRefusedAsync(ChildProcess process, string setting)
     {
@@ -106,19 +120,14 @@ public sealed class StartupProcessTests
         var dir = Directory.CreateTempSubdirectory("cinemasync-run-").FullName;
         var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         using var process = DotnetRun(dir, new Dictionary<string, string> { ["ASPNETCORE_URLS"] = url.ToString() });
-        try
+        await WhileServingAsync(process, url, async () =>
         {
-            await WaitForHealthAsync(process, url);
             using var http = new HttpClient { BaseAddress = url };
             var signIn = await http.PostAsJsonAsync("/api/auth/dev", new { display_name = "Ana" });
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
             Assert.Contains("Environment: Development", process.Output);
             Assert.Contains($"SQLite (embedded) at {Path.Combine(dir, "data", "cinemasync.db")}", process.Output);
-        }
-        finally
-        {
-            await process.StopAsync(TimeSpan.FromSeconds(30));
-        }
+        });
     }
 
     [Fact]
@@ -130,31 +139,21 @@ public sealed class StartupProcessTests
         await File.WriteAllTextAsync(dotEnv, $"ASPNETCORE_URLS={url}\nCINEMASYNC_DATA_DIR=./store\n");
         var database = Path.Combine(dir, "store", "cinemasync.db");
 
-        using (var run = DotnetRun(dir, new Dictionary<string, string>()))
+        // The same files whichever way the server is started from that directory.
+        foreach (var start in new Func<ChildProcess>[]
         {
-            try
+            () => DotnetRun(dir, new Dictionary<string, string>()),
+            () => Dll(ServerProcess.WebAssemblyPath, dir, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }),
+        })
+        {
+            using var process = start();
+            await WhileServingAsync(process, url, () =>
             {
-                await WaitForHealthAsync(run, url);
-                Assert.Contains($"settings file {dotEnv}", run.Output);
-                Assert.Contains($"SQLite (embedded) at {database}", run.Output);
-            }
-            finally
-            {
-                await run.StopAsync(TimeSpan.FromSeconds(30));
-            }
-        }
-        Assert.True(File.Exists(database));
-
-        using var dll = Dll(ServerProcess.WebAssemblyPath, dir, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
-        try
-        {
-            await WaitForHealthAsync(dll, url);
-            Assert.Contains($"settings file {dotEnv}", dll.Output);
-            Assert.Contains($"SQLite (embedded) at {database}", dll.Output);
-        }
-        finally
-        {
-            await dll.StopAsync(TimeSpan.FromSeconds(30));
+                Assert.Contains($"settings file {dotEnv}", process.Output);
+                Assert.Contains($"SQLite (embedded) at {database}", process.Output);
+                return Task.CompletedTask;
+            });
+            Assert.True(File.Exists(database));
         }
     }
 
@@ -169,17 +168,13 @@ public sealed class StartupProcessTests
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["Logging__LogLevel__Orleans"] = "Warning",
         });
-        try
+        // The watchdog's first look happens while the silo starts, before /api/health answers.
+        await WhileServingAsync(process, url, () =>
         {
-            // The watchdog's first look happens while the silo starts, before /api/health answers.
-            await WaitForHealthAsync(process, url);
             Assert.DoesNotContain("Participant check thread has not completed", process.Output);
             Assert.DoesNotContain("Orleans.Runtime.Watchdog", process.Output);
-        }
-        finally
-        {
-            await process.StopAsync(TimeSpan.FromSeconds(30));
-        }
+            return Task.CompletedTask;
+        });
     }
 
     public static TheoryData<string, string[], string> BadSettings => new()
