@@ -53,13 +53,15 @@ public sealed class SecurityHeadersTests
         Assert.False((await server.Http.GetAsync("/api/health")).Headers.Contains("Content-Security-Policy"));
     }
 
-    [Fact]
-    public async Task SignInLimit_CountsTheForwardedClientAddress_WhenTheProxyIsKnown()
+    [Theory]
+    [InlineData("ForwardedHeaders:KnownProxies", "10.1.2.3, 127.0.0.1")]
+    [InlineData("ForwardedHeaders:KnownNetworks", "127.0.0.0/8")]
+    public async Task SignInLimit_CountsTheForwardedClientAddress_WhenTheProxyIsKnown(string setting, string value)
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["Auth:LoginRateLimitPerMinute"] = "2",
-            ["ForwardedHeaders:KnownProxies"] = "127.0.0.1",
+            [setting] = value,
         });
         Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(SignIn("203.0.113.1"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(SignIn("203.0.113.1"))).StatusCode);
@@ -95,6 +97,13 @@ public sealed class SecurityHeadersTests
         Assert.StartsWith("max-age=", secure.Headers.GetValues("Strict-Transport-Security").Single());
         Assert.False((await behindProxy.Http.SendAsync(Request(https: false))).Headers.Contains("Strict-Transport-Security"));
         Assert.False((await direct.Http.SendAsync(Request(https: true))).Headers.Contains("Strict-Transport-Security"));
+
+        await using var development = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["ForwardedHeaders:KnownProxies"] = "127.0.0.1",
+            ["environment"] = "Development",
+        });
+        Assert.False((await development.Http.SendAsync(Request(https: true))).Headers.Contains("Strict-Transport-Security"));
     }
 
     [Fact]

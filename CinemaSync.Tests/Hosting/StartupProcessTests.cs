@@ -190,6 +190,7 @@ public sealed class StartupProcessTests
         { "MONGODB_URI: no MongoDB server answered", ["ASPNETCORE_ENVIRONMENT=Development", "MONGODB_URI=mongodb://user:hunter2@127.0.0.1:{free}"], "hunter2" },
         { "FIREBASE_AUTH_EMULATOR_HOST is set outside Development", ["ASPNETCORE_ENVIRONMENT=Staging", "API_BASE_URL=https://cinemasync.example",
             $"JWT_SECRET={StrongSecret}", "FIREBASE_PROJECT_ID=demo", "FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099"], "" },
+        { "ForwardedHeaders:KnownProxies must list IP addresses", ["ASPNETCORE_ENVIRONMENT=Development", "ForwardedHeaders__KnownProxies=proxy.internal"], "" },
         { "CINEMASYNC_DATA_DIR=", ["ASPNETCORE_ENVIRONMENT=Development", "CINEMASYNC_DATA_DIR={file}/data"], "" },
         { "Orleans:Tls:CertificatePath=", ["ASPNETCORE_ENVIRONMENT=Development", "Orleans__Tls__CertificatePath=./missing.pfx"], "" },
     };
