@@ -55,6 +55,22 @@ public sealed class GoogleOAuthTests(GoogleServerFixture fixture) : IClassFixtur
         return consent;
     }
 
+    /// <summary>A new user, in their own browser, stopped at Google's consent URL of a fresh round trip.</summary>
+    private async Task<(TestUser User, TestBrowser Browser, Uri Consent)> FreshConsentAsync()
+    {
+        var user = await Server.SignInAsync("Ana");
+        var browser = Browser(EmailOf(user));
+        return (user, browser, await ConsentUrlAsync(browser, await GoogleConnect.StartUrlAsync(Server, user), Page));
+    }
+
+    /// <summary><paramref name="url"/> with one query parameter replaced.</summary>
+    private static Uri WithQuery(Uri url, string name, string value)
+    {
+        var query = QueryHelpers.ParseQuery(url.Query).ToDictionary(q => q.Key, q => (string?)q.Value.ToString());
+        query[name] = value;
+        return new Uri(QueryHelpers.AddQueryString(url.GetLeftPart(UriPartial.Path), query));
+    }
+
     /// <summary>Goes from Google's consent URL (Google consents as the browser's account) to the callback and on to the frontend.</summary>
     private static async Task<Uri> ConsentAndReturnAsync(TestBrowser browser, Uri consentUrl, Uri initiator, string? bearer = null)
     {
@@ -293,13 +309,9 @@ public sealed class GoogleOAuthTests(GoogleServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Callback_FailsTheExchange_WhenTheCodeWasIssuedForAnotherCodeChallenge()
     {
-        var user = await Server.SignInAsync("Ana");
-        var browser = Browser(EmailOf(user));
-        var consent = await ConsentUrlAsync(browser, await GoogleConnect.StartUrlAsync(Server, user), Page);
+        var (user, browser, consent) = await FreshConsentAsync();
         // Someone swapped the challenge on the way to Google (they hold the matching verifier, the server does not).
-        var query = QueryHelpers.ParseQuery(consent.Query).ToDictionary(q => q.Key, q => (string?)q.Value.ToString());
-        query["code_challenge"] = S256("attacker-verifier-0123456789-0123456789-0123456789");
-        var tampered = new Uri(QueryHelpers.AddQueryString(consent.GetLeftPart(UriPartial.Path), query));
+        var tampered = WithQuery(consent, "code_challenge", S256("attacker-verifier-0123456789-0123456789-0123456789"));
 
         var back = await ConsentAndReturnAsync(browser, tampered, Page);
 
@@ -312,9 +324,7 @@ public sealed class GoogleOAuthTests(GoogleServerFixture fixture) : IClassFixtur
     [InlineData(true, "Invalid code verifier.")]
     public async Task FakeTokenEndpoint_RefusesTheCode_WithoutTheMatchingPkceVerifier(bool sendWrongVerifier, string description)
     {
-        var user = await Server.SignInAsync("Ana");
-        var browser = Browser(EmailOf(user));
-        var consent = await ConsentUrlAsync(browser, await GoogleConnect.StartUrlAsync(Server, user), Page);
+        var (_, browser, consent) = await FreshConsentAsync();
         var (toCallback, _) = await browser.NavigateAsync(consent, Page); // stop before our callback
         var code = QueryHelpers.ParseQuery(toCallback.Headers.Location!.Query)["code"].ToString();
         var form = new Dictionary<string, string>
@@ -336,13 +346,9 @@ public sealed class GoogleOAuthTests(GoogleServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task FakeConsentPage_RefusesAnAuthorizationRequest_WithoutAnS256Challenge()
     {
-        var user = await Server.SignInAsync("Ana");
-        var browser = Browser(EmailOf(user));
-        var consent = await ConsentUrlAsync(browser, await GoogleConnect.StartUrlAsync(Server, user), Page);
-        var query = QueryHelpers.ParseQuery(consent.Query).ToDictionary(q => q.Key, q => (string?)q.Value.ToString());
-        query["code_challenge_method"] = "plain";
+        var (_, browser, consent) = await FreshConsentAsync();
 
-        var (response, _) = await browser.NavigateAsync(new Uri(QueryHelpers.AddQueryString(consent.GetLeftPart(UriPartial.Path), query)), Page);
+        var (response, _) = await browser.NavigateAsync(WithQuery(consent, "code_challenge_method", "plain"), Page);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
