@@ -18,7 +18,7 @@ public sealed class MeasureFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// Numbers for the README: failover time (silo SIGKILL to the first event delivered to every
+/// Numbers for docs/cluster.md: failover time (silo SIGKILL to the first event delivered to every
 /// member, 5 runs) and delivery latency to a member on the sender's web node, on another web
 /// node, and on a single-process server. Run:
 /// <c>CINEMASYNC_MEASURE=1 dotnet test CinemaSync.Tests --filter FullyQualifiedName~ClusterMeasurements --logger "console;verbosity=detailed"</c>
