@@ -21,6 +21,12 @@ public sealed class TestServer : IAsyncDisposable
         ["RateLimits:ReactionsPerSecond"] = "100000", ["RateLimits:ReactionsBurst"] = "100000",
         ["RateLimits:PlaybackPerSecond"] = "100000", ["RateLimits:PlaybackBurst"] = "100000",
         ["RateLimits:JoinsPerSecond"] = "100000", ["RateLimits:JoinsBurst"] = "100000",
+        ["RateLimits:LeavesPerSecond"] = "100000", ["RateLimits:LeavesBurst"] = "100000",
+        ["RateLimits:StatusPerSecond"] = "100000", ["RateLimits:StatusBurst"] = "100000",
+        ["RateLimits:SyncTimePerSecond"] = "100000", ["RateLimits:SyncTimeBurst"] = "100000",
+        ["RateLimits:ModerationPerSecond"] = "100000", ["RateLimits:ModerationBurst"] = "100000",
+        ["RateLimits:QueuePerSecond"] = "100000", ["RateLimits:QueueBurst"] = "100000",
+        ["Users:RoomCreationLimit"] = "100000",
         ["Auth:LoginRateLimitPerMinute"] = "100000", ["Auth:OAuthRateLimitPerMinute"] = "100000",
     };
 

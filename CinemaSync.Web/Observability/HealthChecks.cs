@@ -29,15 +29,15 @@ public sealed class HealthOptions : IValidatedSettings
 /// </summary>
 public sealed class HealthProbeCache(IOptions<HealthOptions> options, TimeProvider clock)
 {
-    private readonly Dictionary<string, (long StartedAt, Task<HealthCheckResult> Result)> _last = new();
+    private readonly Dictionary<string, (DateTimeOffset StartedAt, Task<HealthCheckResult> Result)> _last = new();
 
     public Task<HealthCheckResult> GetAsync(string name, Func<Task<HealthCheckResult>> probe, CancellationToken cancellationToken)
     {
         Task<HealthCheckResult> result;
         lock (_last)
         {
-            var now = clock.GetTimestamp();
-            if (!_last.TryGetValue(name, out var last) || clock.GetElapsedTime(last.StartedAt, now) >= options.Value.ProbeCacheDuration)
+            var now = clock.GetUtcNow();
+            if (!_last.TryGetValue(name, out var last) || now - last.StartedAt >= options.Value.ProbeCacheDuration || now < last.StartedAt)
                 _last[name] = last = (now, probe());
             result = last.Result;
         }
