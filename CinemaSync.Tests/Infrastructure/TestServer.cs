@@ -111,6 +111,25 @@ public sealed class TestServer : IAsyncDisposable
 
     public Task<RoomClient> ConnectAsync(TestUser user) => RoomClient.ConnectAsync(BaseAddress, user.Token);
 
+    /// <summary>A new user, connected to the hub and joined to the room (the caller disposes the client).</summary>
+    public async Task<(TestUser User, RoomClient Client)> JoinedUserAsync(string roomId, string displayName, string? password = null)
+    {
+        var user = await SignInAsync(displayName);
+        var client = await ConnectAsync(user);
+        (await client.JoinAsync(roomId, password)).AssertOk();
+        return (user, client);
+    }
+
+    /// <summary>A new room (REST) whose new host is connected to the hub and joined.</summary>
+    public async Task<(string RoomId, TestUser Host, RoomClient HostClient)> HostedRoomAsync(object? body = null)
+    {
+        var host = await SignInAsync("Host");
+        var roomId = (await CreateRoomAsync(host, body)).Str("room_id");
+        var client = await ConnectAsync(host);
+        (await client.JoinAsync(roomId)).AssertOk();
+        return (roomId, host, client);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -19,10 +19,8 @@ public sealed class ConnectionRevocationTests(ServerFixture fixture) : IClassFix
     [Fact]
     public async Task HubConnection_IsClosed_WhenItsTokenExpires()
     {
-        var host = await Server.SignInAsync("Host");
-        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
-        await using var hostClient = await Server.ConnectAsync(host);
-        (await hostClient.JoinAsync(roomId)).AssertOk();
+        var (roomId, _, hostClient) = await Server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
 
         var shortLived = BackendJwts.Mint("short-lived-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow.AddSeconds(3), issuedAt: DateTimeOffset.UtcNow.AddMinutes(-1));
         await using var client = await RoomClient.ConnectAsync(Server.BaseAddress, shortLived);
@@ -62,13 +60,10 @@ public sealed class ConnectionRevocationTests(ServerFixture fixture) : IClassFix
     [InlineData(true)]
     public async Task KickedConnection_StopsReceivingEvents_AtTheNextResubscription_WhenItsRemovalWasLost(bool ban)
     {
-        var host = await Server.SignInAsync("Host");
-        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
-        await using var hostClient = await Server.ConnectAsync(host);
-        (await hostClient.JoinAsync(roomId)).AssertOk();
-        var member = await Server.SignInAsync("Kicked");
-        await using var memberClient = await Server.ConnectAsync(member);
-        (await memberClient.JoinAsync(roomId)).AssertOk();
+        var (roomId, _, hostClient) = await Server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
+        var (member, memberClient) = await Server.JoinedUserAsync(roomId, "Kicked");
+        await using var ownedMember = memberClient;
 
         (await hostClient.InvokeAsync("kick_member", new { room_id = roomId, user_id = member.UserId, ban })).AssertOk();
         await memberClient.WaitForAsync("kicked");
@@ -86,13 +81,10 @@ public sealed class ConnectionRevocationTests(ServerFixture fixture) : IClassFix
     [Fact]
     public async Task KickedConnection_NeverReceivesEventsAgain_EvenWhenItsUserRejoinsElsewhereAndTheNodeStillListsIt()
     {
-        var host = await Server.SignInAsync("Host");
-        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
-        await using var hostClient = await Server.ConnectAsync(host);
-        (await hostClient.JoinAsync(roomId)).AssertOk();
-        var member = await Server.SignInAsync("Kicked");
-        await using var memberClient = await Server.ConnectAsync(member);
-        (await memberClient.JoinAsync(roomId)).AssertOk();
+        var (roomId, _, hostClient) = await Server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
+        var (member, memberClient) = await Server.JoinedUserAsync(roomId, "Kicked");
+        await using var ownedMember = memberClient;
 
         (await hostClient.InvokeAsync("kick_member", new { room_id = roomId, user_id = member.UserId })).AssertOk();
         await memberClient.WaitForAsync("kicked");

@@ -17,15 +17,6 @@ public sealed class GrowthLimitTests(ManualClockServerFixture fixture) : IClassF
     private static async Task<string?> ErrorOf(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("error", out var e) ? e.GetString() : null;
 
-    private async Task<(string RoomId, TestUser Host, RoomClient Client)> HostedRoomAsync()
-    {
-        var host = await Server.SignInAsync("Host");
-        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
-        var client = await Server.ConnectAsync(host);
-        (await client.JoinAsync(roomId)).AssertOk();
-        return (roomId, host, client);
-    }
-
     [Fact]
     public async Task CreateRoom_Answers429RateLimited_PastTheUsersLimitPerHour_UntilTheHourPasses()
     {
@@ -45,7 +36,7 @@ public sealed class GrowthLimitTests(ManualClockServerFixture fixture) : IClassF
     [Fact]
     public async Task KickWithBan_AnswersLimitReached_WhenTheBanListIsFull()
     {
-        var (roomId, _, host) = await HostedRoomAsync();
+        var (roomId, _, host) = await Server.HostedRoomAsync();
         await using var ownedHost = host;
         (await host.InvokeAsync("kick_member", new { room_id = roomId, user_id = "troll-1", ban = true })).AssertOk();
         (await host.InvokeAsync("kick_member", new { room_id = roomId, user_id = "troll-2", ban = true })).AssertOk();
@@ -62,7 +53,7 @@ public sealed class GrowthLimitTests(ManualClockServerFixture fixture) : IClassF
     [Fact]
     public async Task CreateInvite_Answers409LimitReached_WhileTheRoomHasTooManyLiveInvites()
     {
-        var (roomId, host, client) = await HostedRoomAsync();
+        var (roomId, host, client) = await Server.HostedRoomAsync();
         await using var ownedClient = client;
         for (var i = 0; i < 2; i++)
             Assert.Equal(HttpStatusCode.OK, (await Server.SendAsync(HttpMethod.Post, $"/api/rooms/{roomId}/invites", host, new { expires_in_minutes = 5 })).StatusCode);
@@ -78,7 +69,7 @@ public sealed class GrowthLimitTests(ManualClockServerFixture fixture) : IClassF
     [Fact]
     public async Task QueueAdd_AnswersLimitReached_WhenTheQueueIsFull()
     {
-        var (roomId, _, host) = await HostedRoomAsync();
+        var (roomId, _, host) = await Server.HostedRoomAsync();
         await using var ownedHost = host;
         object Add(int i) => new { room_id = roomId, movie_source = new { type = "directLink", url = $"https://videos.test/{i}.mp4" } };
         (await host.InvokeAsync("queue_add", Add(1))).AssertOk();

@@ -76,13 +76,10 @@ public sealed class HubLimitTests(DefaultLimitsServerFixture fixture) : IClassFi
     [Fact]
     public async Task ReportStatus_CannotFlipTheRoomFasterThanTheLimit_AndRefusedReportsChangeNothing()
     {
-        var host = await Server.SignInAsync("Host");
-        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
-        await using var hostClient = await Server.ConnectAsync(host);
-        (await hostClient.JoinAsync(roomId)).AssertOk();
-        var member = await Server.SignInAsync("Flipper");
-        await using var flipper = await Server.ConnectAsync(member);
-        (await flipper.JoinAsync(roomId)).AssertOk();
+        var (roomId, host, hostClient) = await Server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
+        var (_, flipper) = await Server.JoinedUserAsync(roomId, "Flipper");
+        await using var ownedFlipper = flipper;
         var started = await hostClient.InvokeAsync("update_playback", new { room_id = roomId, status = "playing", position = 0.0 });
         started.AssertOk();
         var startVersion = started.GetProperty("playback_state").Long("version");

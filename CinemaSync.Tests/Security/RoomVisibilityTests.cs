@@ -61,13 +61,10 @@ public sealed class RoomVisibilityTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task GetRoom_ReturnsOnlyThePreview_WhenCallerWasBanned()
     {
-        var host = await Server.SignInAsync("Host");
-        var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
-        await using var hostClient = await Server.ConnectAsync(host);
-        (await hostClient.JoinAsync(roomId)).AssertOk();
-        var member = await Server.SignInAsync("Soon banned");
-        await using var memberClient = await Server.ConnectAsync(member);
-        (await memberClient.JoinAsync(roomId)).AssertOk();
+        var (roomId, _, hostClient) = await Server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
+        var (member, memberClient) = await Server.JoinedUserAsync(roomId, "Soon banned");
+        await using var ownedMember = memberClient;
         Assert.True((await Server.GetRoomAsync(member, roomId)).TryGetProperty("participants", out _));
 
         (await hostClient.InvokeAsync("kick_member", new { room_id = roomId, user_id = member.UserId, ban = true })).AssertOk();
