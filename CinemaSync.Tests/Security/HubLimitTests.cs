@@ -136,3 +136,22 @@ public sealed class HubLimitTests(DefaultLimitsServerFixture fixture) : IClassFi
         Assert.All(acks, a => a.AssertOk());
     }
 }
+
+public sealed class LimitSettingsTests
+{
+    [Theory]
+    [InlineData("Rooms:MaxBans", "0")]
+    [InlineData("Rooms:WrongPasswordLimit", "0")]
+    [InlineData("Users:RoomCreationLimit", "-1")]
+    [InlineData("RateLimits:StatusBurst", "0")]
+    [InlineData("RateLimits:SyncTimePerSecond", "0")]
+    [InlineData("Health:ProbeCacheDuration", "01:00:00")]
+    public async Task Start_IsRefusedWithTheSettingNamed_WhenALimitIsOutOfRange(string key, string value)
+    {
+        var error = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+        {
+            await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { [key] = value });
+        });
+        Assert.Contains(key, error.Message);
+    }
+}
