@@ -75,14 +75,15 @@ public sealed class PasswordGuessingTests(ManualClockServerFixture fixture) : IC
     }
 }
 
-/// <summary>REST <c>/join</c> draws on the same per-user join allowance as the hub's <c>join_room</c>.</summary>
-public sealed class RestJoinLimitTests : IAsyncLifetime
+/// <summary>REST commands draw on the same per-user allowance as the hub methods that do the same.</summary>
+public sealed class RestLimitTests : IAsyncLifetime
 {
     private TestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(new Dictionary<string, string?>
     {
         ["RateLimits:JoinsPerSecond"] = "0.001", ["RateLimits:JoinsBurst"] = "3",
+        ["RateLimits:PlaybackPerSecond"] = "0.001", ["RateLimits:PlaybackBurst"] = "3",
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -103,5 +104,22 @@ public sealed class RestJoinLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("rate_limited", (await refused.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
         (await client.JoinAsync(roomId)).AssertError("rate_limited");
+    }
+
+    [Fact]
+    public async Task RestPlayback_SharesTheHubPlaybackLimit_AndAnswers429PastIt()
+    {
+        var (roomId, host, hostClient) = await _server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
+        object Play(double position) => new { status = "playing", position };
+
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.OK, (await _server.SendAsync(HttpMethod.Post, $"/api/rooms/{roomId}/playback", host, Play(i))).StatusCode);
+        (await hostClient.InvokeAsync("update_playback", new { room_id = roomId, status = "paused", position = 5.0 })).AssertOk();
+
+        var refused = await _server.SendAsync(HttpMethod.Post, $"/api/rooms/{roomId}/playback", host, Play(9));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("rate_limited", (await refused.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
+        (await hostClient.InvokeAsync("update_playback", new { room_id = roomId, status = "paused", position = 9.0 })).AssertError("rate_limited");
     }
 }

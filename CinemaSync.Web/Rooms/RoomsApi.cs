@@ -110,27 +110,28 @@ public static class RoomsApi
         var password = RoomRequests.ReadPassword(body);
         if (!body.IsValid) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
-        if (!limiter.TryAcquire(HubAction.Join, context.User.UserId()))
-            return Problems.Error(ErrorCodes.RateLimited, "Too many joins; slow down.");
+        if (OverLimit(limiter, HubAction.Join, context) is { } limited) return limited;
 
         var result = await RoomJoins.JoinAsync(grains.GetGrain<IRoomGrain>(roomId), new JoinRoomCommand { User = context.User.Actor() }, password);
         return result.IsOk ? TypedResults.Ok(result.Value!.Room) : Problems.Error(result);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Leave(string roomId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Leave(string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter)
     {
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Leave, context) is { } limited) return limited;
         var result = await grains.GetGrain<IRoomGrain>(roomId).LeaveAsync(context.User.UserId());
         return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
     }
 
     private static async Task<Results<Ok<PlaybackState>, ValidationProblem, ProblemHttpResult>> UpdatePlayback(
-        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var command = RoomRequests.ReadPlayback(body);
         if (command is null) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Playback, context) is { } limited) return limited;
 
         var result = await grains.GetGrain<IRoomGrain>(roomId).UpdatePlaybackAsync(context.User.UserId(), command);
         if (result.IsOk) return TypedResults.Ok(result.Value!);
@@ -145,12 +146,13 @@ public static class RoomsApi
     /// read; its name, type, size and duration go into the room's <c>movie_source</c>.
     /// </summary>
     private static async Task<Results<Ok<RoomView>, ValidationProblem, ProblemHttpResult>> SetVideo(
-        string roomId, HttpContext context, IGrainFactory grains, DriveMovies drive, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, DriveMovies drive, HubRateLimiter limiter, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var source = RoomRequests.ReadVideo(body);
         if (source is null) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Playback, context) is { } limited) return limited;
 
         var room = grains.GetGrain<IRoomGrain>(roomId);
         var userId = context.User.UserId();
@@ -179,21 +181,24 @@ public static class RoomsApi
         return TypedResults.Ok(result.Value!);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Close(string roomId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Close(string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter)
     {
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Moderation, context) is { } limited) return limited;
         var result = await grains.GetGrain<IRoomGrain>(roomId).CloseAsync(context.User.UserId());
         return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
     }
 
     /// <summary>A signed, expiring invite: joins a private room without its password (host and co-hosts, a bounded number per room).</summary>
     private static async Task<Results<Ok<Invite>, ValidationProblem, ProblemHttpResult>> CreateInvite(
-        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IConfiguration config, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IConfiguration config, HubRateLimiter limiter,
+        CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var minutes = body.Integer("expires_in_minutes", min: 1, max: 7 * 24 * 60);
         if (!body.IsValid) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Moderation, context) is { } limited) return limited;
         var (token, expiresAt) = invites.Create(roomId, minutes is { } m ? TimeSpan.FromMinutes(m) : InviteTokens.DefaultLifetime);
         // The room counts its live invites (and checks the caller may invite) before one is handed out.
         var recorded = await grains.GetGrain<IRoomGrain>(roomId).RecordInviteAsync(context.User.UserId(), expiresAt);
@@ -202,6 +207,13 @@ public static class RoomsApi
                    ?? $"{context.Request.Scheme}://{context.Request.Host}";
         return TypedResults.Ok(new Invite(token, expiresAt, $"{site.TrimEnd('/')}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
     }
+
+    /// <summary>
+    /// A REST command draws on the caller's allowance for the hub method that does the same (a REST
+    /// call has no connection: the user's bucket only), so neither route is a way around the other's limit.
+    /// </summary>
+    private static ProblemHttpResult? OverLimit(HubRateLimiter limiter, HubAction action, HttpContext context) =>
+        limiter.TryAcquire(action, context.User.UserId()) ? null : Problems.Error(ErrorCodes.RateLimited, "Too many requests; slow down.");
 
     private static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
         await JsonBody.ReadAsync(context.Request, ct) is { } json ? PayloadReader.Open(json) : null;
