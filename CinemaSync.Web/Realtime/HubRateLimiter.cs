@@ -29,7 +29,7 @@ public sealed class RateLimitOptions : IValidatedSettings
     public int StatusBurst { get; set; } = 5;
     /// <summary><c>sync_time</c> (the watch page sends a burst of 5, then one every 4 s).</summary>
     public double SyncTimePerSecond { get; set; } = 2;
-    public int SyncTimeBurst { get; set; } = 10;
+    public int SyncTimeBurst { get; set; } = 20;
     /// <summary><c>set_role</c>, <c>transfer_host</c>, <c>kick_member</c>, <c>update_settings</c>.</summary>
     public double ModerationPerSecond { get; set; } = 1;
     public int ModerationBurst { get; set; } = 10;
