@@ -21,7 +21,7 @@ public static class BrowserPrerequisites
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     public static string BrowserTestsDirectory => Path.Combine(RepositoryRoot, "browser-tests");
 
@@ -43,13 +43,6 @@ public static class BrowserPrerequisites
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CinemaSync.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No CinemaSync.sln above {AppContext.BaseDirectory}.");
-    }
 }
 
 /// <summary>A fact that drives a real browser: skipped when the browser tooling is absent, unless it is required.</summary>

@@ -60,7 +60,7 @@ public static class CinemaSyncApp
         app.MapGoogleOAuthApi();
         app.MapMoviesApi();
         app.MapStreamApi();
-        app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
+        app.MapCinemaSyncRealtime();
         app.LogAuthConfiguration();
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
         app.Logger.LogInformation("Orleans: {Cluster}", app.Services.GetRequiredService<ClusterDescription>());

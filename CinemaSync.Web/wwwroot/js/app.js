@@ -313,7 +313,8 @@ async function openRoom(roomId) {
     setError("join-error", describeError({ error: "room_closed" }));
     return;
   }
-  const member = room.participants.some(p => p.user_id === app.session.user.user_id);
+  // A participant gets the full room; anyone else gets a preview without the people in it.
+  const member = Array.isArray(room.participants);
   if (room.is_private && !member) {
     promptPassword(roomId, room.name);
     return;
