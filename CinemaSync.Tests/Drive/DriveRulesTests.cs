@@ -201,6 +201,7 @@ public sealed class StreamBoundsTests(DriveServerFixture fixture) : StreamTestBa
 
         Assert.Equal((HttpStatusCode)429, fourth.StatusCode);
         Assert.Equal("rate_limited", await ErrorOf(fourth));
+        Assert.NotNull(fourth.Headers.RetryAfter);
         watch.File.StallAfterBytes = null;
         Drive.ReleaseStalledMedia();
         foreach (var response in open)

@@ -123,7 +123,10 @@ public static class StreamApi
 
             slot = slots.TryAcquire(grant.ViewerId);
             if (slot is null)
+            {
+                context.Response.Headers.RetryAfter = "1";
                 return Problems.Error(ErrorCodes.RateLimited, $"At most {slots.Limit} streams at once per viewer; close another player first.");
+            }
             upstream = await drive.OpenMediaAsync(access, fileId, range, ifRange, ct);
             if (upstream.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
             {
