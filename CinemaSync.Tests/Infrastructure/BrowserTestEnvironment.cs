@@ -169,3 +169,13 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         Directory.Delete(_videoDirectory, recursive: true);
     }
 }
+
+/// <summary>A fact that needs only Debian Chromium (skipped without it unless the browser tooling is required).</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(BrowserPrerequisites.RequireVariable) == "1") return;
+        if (!File.Exists(BrowserPrerequisites.ChromiumPath)) Skip = $"Chromium is not installed at {BrowserPrerequisites.ChromiumPath}.";
+    }
+}
