@@ -247,6 +247,21 @@ async function chatScenario(browser) {
   await host.keyboard.press("Enter"); // keyboard only: the controls are real buttons
   await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
   await sleep(1500);
+  // Every reaction the page offers is drawn with a colour emoji font, not a text font's outline.
+  const COLOUR_EMOJI = /^(Noto Color Emoji|Apple Color Emoji|Segoe UI Emoji|Twemoji Mozilla)$/;
+  const emoji = await member.locator("#reactions button[data-emoji]").evaluateAll(bs => bs.map(b => b.dataset.emoji));
+  check(emoji.length >= 6, `only ${emoji.length} reaction buttons`);
+  for (const e of emoji) {
+    const fonts = await fontsUsed(member, `#reactions button[data-emoji="${e}"]`);
+    check(fonts.length > 0 && fonts.every(f => COLOUR_EMOJI.test(f)), `the reaction ${e} is drawn with ${fonts.join(", ")}`);
+  }
+  await member.locator("#chat-input").fill("😂 that scene");
+  await member.locator("#chat-input").press("Enter");
+  await member.locator("#chat-log li .text", { hasText: "that scene" }).waitFor({ timeout: 5000 });
+  const chatFonts = await fontsUsed(member, "#chat-log li:last-child .text");
+  check(chatFonts.some(f => COLOUR_EMOJI.test(f)) && chatFonts.some(f => !COLOUR_EMOJI.test(f)),
+    `a chat line with an emoji is drawn with ${chatFonts.join(", ")} (a colour emoji font for the emoji, a text font for the text)`);
+  log(`reactions ${emoji.join(" ")} in colour; a chat line uses ${chatFonts.join(" + ")}`);
   await member.locator('#reactions button[data-emoji="🎉"]').click();
   await host.locator("#reaction-layer .reaction").first().waitFor({ timeout: 5000 });
   log("a reaction burst reached the host");
@@ -484,6 +499,22 @@ async function noSignInScenario(browser) {
   log(`a server with no sign-in says: ${text}`);
   noPageErrors(page);
   return {};
+}
+
+/** The platform fonts Chromium drew an element's text with (DevTools protocol), by family name. */
+async function fontsUsed(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+    check(nodeId, `no element ${selector}`);
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    return fonts.map(f => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 function noPageErrors(...pages) {
