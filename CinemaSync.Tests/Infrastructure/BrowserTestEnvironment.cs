@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace CinemaSync.Tests.Infrastructure;
 
@@ -128,8 +130,23 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed ({ffmpeg.ExitCode}): {await errors}");
     }
 
+    /// <summary>
+    /// Runs one scenario that must pass: its output goes to <paramref name="output"/>, a failure fails
+    /// the test, and the scenario's <c>RESULT</c> line is returned. <paramref name="environment"/>
+    /// adds to or overrides the scenario's variables (e.g. <c>CINEMASYNC_URL</c> for another server).
+    /// </summary>
+    public async Task<JsonElement> RunPassingScenarioAsync(string scenario, TimeSpan timeout, ITestOutputHelper output,
+        IDictionary<string, string>? environment = null)
+    {
+        var (exitCode, text) = await RunScenarioAsync(scenario, timeout, environment);
+        output.WriteLine(text);
+        Assert.True(exitCode == 0, $"browser scenario '{scenario}' failed (exit {exitCode}; screenshots in artifacts/):\n{text}");
+        var result = text.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        return JsonDocument.Parse(result["RESULT ".Length..]).RootElement.Clone();
+    }
+
     /// <summary>Runs one scenario of <c>browser-tests/watchpage.mjs</c>; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout)
+    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("node", ["watchpage.mjs", scenario])
         {
@@ -144,6 +161,7 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         info.Environment["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString();
         info.Environment["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString();
         info.Environment["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var node = Process.Start(info)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();

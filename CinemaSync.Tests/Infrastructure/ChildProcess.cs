@@ -38,6 +38,9 @@ public sealed class ChildProcess : IDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    /// <summary>Waits for the process to exit on its own (and for its output to be read).</summary>
+    public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
+
     /// <summary>SIGTERM, then wait for the graceful exit.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {

@@ -55,6 +55,7 @@ public static class CinemaSyncApp
         app.MapCinemaSyncHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapClusterApi(app.Configuration, app.Environment);
+        app.MapConfigApi();
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapGoogleOAuthApi();
