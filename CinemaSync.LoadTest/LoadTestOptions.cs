@@ -64,7 +64,9 @@ public sealed class LoadTestOptions
           --room-settings JSON   extra room settings merged into POST /api/rooms, e.g.
                                  '{"wait_for_buffering":false}'
           --token-file PATH      pre-minted backend tokens, one a line, room-major, host first
-                                 (default: one POST /api/auth/dev per member)
+                                 (default: one POST /api/auth/dev per member, each with
+                                 its own display name: the server limits dev sign-ins per
+                                 name, not per IP, so a default local server takes them all)
           --json PATH            write the result as JSON (snake_case) to PATH
           --server-pid PID       a server process on this machine: report its CPU time over the
                                  command phase (per delivery) and its RSS before the joins and

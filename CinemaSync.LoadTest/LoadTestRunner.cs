@@ -164,6 +164,8 @@ public sealed class LoadTestRunner
 
         var all = new List<(RoomRun Room, int M, int Global)>();
         int g = 0;
+        // Each member its own display name, fresh per run: the server limits dev sign-ins per name.
+        string run = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
         foreach (var room in rooms)
         {
             for (int m = 0; m < _o.Members; m++)
@@ -174,12 +176,13 @@ public sealed class LoadTestRunner
         await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = _o.RestConcurrency, CancellationToken = ct },
             async (item, token) =>
             {
-                string name = $"lt-r{item.Room.Index}-m{item.M}";
+                string name = $"lt-{run}-r{item.Room.Index}-m{item.M}";
                 using var response = await rest.PostAsJsonAsync("api/auth/dev", new { display_name = name }, RestJson, token);
                 if (!response.IsSuccessStatusCode)
                 {
                     string body = await response.Content.ReadAsStringAsync(token);
-                    throw new InvalidOperationException($"POST /api/auth/dev answered {(int)response.StatusCode}: {Trim(body)}");
+                    throw new InvalidOperationException(
+                        $"POST /api/auth/dev answered {(int)response.StatusCode}: {Trim(body)}{DevLoginHint(response.StatusCode)}");
                 }
                 var login = await response.Content.ReadFromJsonAsync<DevLoginResponse>(RestJson, token);
                 if (string.IsNullOrEmpty(login?.Token))
@@ -806,6 +809,15 @@ public sealed class LoadTestRunner
     }
 
     private static string Trim(string s) => s.Length <= 300 ? s : s[..300] + "…";
+
+    private static string DevLoginHint(System.Net.HttpStatusCode status) => status switch
+    {
+        System.Net.HttpStatusCode.NotFound =>
+            " (development sign-in is off on this server: it is on in Development, or with Auth__DevLogin=true outside Production; or pass --token-file)",
+        System.Net.HttpStatusCode.TooManyRequests =>
+            " (the server's sign-in limit, Auth__LoginRateLimitPerMinute a minute; wait a minute, raise it on the server, or pass --token-file)",
+        _ => "",
+    };
 
     // ---------------------------------------------------------------- state
 

@@ -175,3 +175,109 @@ test("past the end of the video: paused on the last frame, no seek loop", () => 
   assert.equal(v.currentTime, 20);
   assert.deepEqual(v.seeks, [20], "one seek to the end, not one per tick");
 });
+
+test("after an autoplay refusal, Start seeks onto the room instead of creeping there with the rate band", async () => {
+  const v = videoWithSeeks();
+  let allowed = false;
+  v.play = () => {
+    if (!allowed) return Promise.reject(new DOMException("play() needs a user gesture", "NotAllowedError"));
+    v.paused = false;
+    v.emit("play");
+    return Promise.resolve();
+  };
+  const sync = newSync(v);
+  sync.update({ status: "playing", position: 0, rate: 1, updated_at: now, version: 1 }, 1);
+  await Promise.resolve(); // the refusal arrives
+  assert.equal(sync.autoplayBlocked, true);
+  now += 700; // the person reads the page for a moment, then presses Start
+  sync.correct();
+  assert.equal(v.paused, true);
+  assert.deepEqual(v.seeks, [], "0.7 s off while paused: no seek yet");
+  allowed = true;
+  await sync.unblock();
+  assert.equal(v.paused, false);
+  assert.equal(v.seeks.length, 1, "0.7 s off when playback starts: one seek");
+  assert.ok(Math.abs(v.seeks[0] - sync.target()) < 0.001, `seeked to ${v.seeks[0]}, target ${sync.target()}`);
+  assert.equal(v.playbackRate, 1, "no rate correction");
+  v.emit("seeked");
+  assert.equal(sync.acquiring, false, "on the room after the seek: the rate band's job from now on");
+});
+
+test("a re-join or a tab that becomes visible again seeks when far off; the same drift while watching uses the rate band", () => {
+  const doc = new EventTarget();
+  doc.visibilityState = "visible";
+  globalThis.document = doc;
+  try {
+    const v = videoWithSeeks();
+    const sync = newSync(v);
+    const state = { status: "playing", position: 0, rate: 1, updated_at: now, version: 1 };
+    sync.update(state, 1);
+    assert.equal(sync.acquiring, false, "started on the room");
+
+    // While watching, 400 ms behind: the rate band.
+    now += 400;
+    sync.correct();
+    assert.deepEqual(v.seeks, []);
+    assert.equal(v.playbackRate, 1.05);
+
+    // Back in a hidden tab (the browser paused it) that becomes visible: a seek.
+    doc.visibilityState = "visible";
+    doc.dispatchEvent(new Event("visibilitychange"));
+    assert.equal(v.seeks.length, 1);
+    assert.ok(Math.abs(v.seeks[0] - sync.target()) < 0.001);
+    assert.equal(v.playbackRate, 1);
+    v.emit("seeked");
+
+    // A reconnect's re-join snapshot, 300 ms behind: a seek too.
+    now += 300;
+    v.seeks.length = 0;
+    sync.reset({ ...state }, 5);
+    assert.equal(v.seeks.length, 1);
+    v.emit("seeked");
+
+    // Within the acquisition threshold: no seek, the rate band.
+    now += 150;
+    v.seeks.length = 0;
+    sync.reset({ ...state }, 6);
+    assert.deepEqual(v.seeks, []);
+    assert.equal(v.playbackRate, 1.05);
+    assert.equal(sync.acquiring, false);
+  } finally {
+    delete globalThis.document;
+  }
+});
+
+test("a (re)start that cannot land on the room stops seeking after maxAcquireSeeks", () => {
+  const v = videoWithSeeks();
+  const sync = newSync(v);
+  // Joins 500 ms behind, and every seek takes 800 ms (a slow source), more than the seek-latency
+  // compensation allows for (500 ms), so each lands 300 ms behind: three tries, then the rate band.
+  sync.update({ status: "playing", position: 0, rate: 1, updated_at: now - 500, version: 1 }, 1);
+  for (let i = 0; i < 3; i++) {
+    now += 800;
+    v.emit("seeked");
+  }
+  assert.equal(v.seeks.length, 3, `seeks ${v.seeks}, now ${now}`);
+  assert.equal(v.playbackRate, 1.05);
+});
+
+test("ClockSync.restart keeps the old offset until the first new sample replaces the window", async () => {
+  let serverOffset = 5000;
+  const clock = new ClockSync(async payload => {
+    const r = now + serverOffset;
+    return { ok: true, client_time: payload.client_time, server_receive_at: r, server_send_at: r };
+  }, { burst: 0, intervalMs: 1e9 });
+  try {
+    await clock.sample();
+    await clock.sample();
+    assert.equal(clock.offsetMs, 5000);
+    clock.restart();
+    assert.equal(clock.offsetMs, 5000, "no zero offset between the restart and the first new sample");
+    serverOffset = 7000; // another server behind the reconnect
+    await clock.sample();
+    assert.equal(clock.samples.length, 1);
+    assert.equal(clock.offsetMs, 7000);
+  } finally {
+    clock.stop();
+  }
+});

@@ -1,11 +1,12 @@
 // Browser scenarios for the watch page: headless Debian Chromium driven by playwright-core.
 //
-//   node watchpage.mjs <sync|chat|password|reconnect|autoplay>
+//   node watchpage.mjs <sync|chat|password|reconnect|autoplay|firebase|nosignin>
 //
 // Environment: CINEMASYNC_URL (the web node, e.g. http://127.0.0.1:5000), CINEMASYNC_VIDEO_URL
 // (a direct link to a test video of at least 40 s), CINEMASYNC_ARTIFACTS (folder for
 // screenshots, default ./artifacts), CINEMASYNC_SYNC_MEASURE (seconds of member-vs-host
-// measurement in the sync scenario, default 4), CHROMIUM_PATH (default /usr/bin/chromium).
+// measurement in the sync scenario, default 4), CHROMIUM_PATH (default /usr/bin/chromium),
+// CINEMASYNC_FIREBASE_EMULATOR_URL (the firebase scenario: the fake Auth emulator, for its /stats).
 //
 // Normally started by the xunit test CinemaSync.Tests/Browser/WatchPageBrowserTests.cs,
 // which serves the page and the video. Prints progress, then one line `RESULT <json>`;
@@ -60,6 +61,16 @@ async function launch() {
   });
 }
 
+/** A new page that records script errors (HTTP errors the page expects are not script errors). */
+async function newPage(context) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", err => errors.push(String(err)));
+  page.on("console", msg => { if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) errors.push(msg.text()); });
+  page.errors = errors;
+  return page;
+}
+
 /**
  * A signed-in page: opens `path`, signs in with the keyboard (Enter submits). `clockSkewMs`
  * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
@@ -73,12 +84,7 @@ async function signedInPage(browser, name, urlPath = "/", viewport = { width: 12
       performance.now = () => now() + skew;
     }, clockSkewMs);
   }
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", err => errors.push(String(err)));
-  // HTTP errors the page expects (a 404 room) show up as "Failed to load resource": not script errors.
-  page.on("console", msg => { if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) errors.push(msg.text()); });
-  page.errors = errors;
+  const page = await newPage(context);
   await page.goto(origin + urlPath);
   await page.locator("#signin-name").fill(name);
   await page.locator("#signin-name").press("Enter");
@@ -241,6 +247,21 @@ async function chatScenario(browser) {
   await host.keyboard.press("Enter"); // keyboard only: the controls are real buttons
   await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
   await sleep(1500);
+  // Every reaction the page offers is drawn with a colour emoji font, not a text font's outline.
+  const COLOUR_EMOJI = /^(Noto Color Emoji|Apple Color Emoji|Segoe UI Emoji|Twemoji Mozilla)$/;
+  const emoji = await member.locator("#reactions button[data-emoji]").evaluateAll(bs => bs.map(b => b.dataset.emoji));
+  check(emoji.length >= 6, `only ${emoji.length} reaction buttons`);
+  for (const e of emoji) {
+    const fonts = await fontsUsed(member, `#reactions button[data-emoji="${e}"]`);
+    check(fonts.length > 0 && fonts.every(f => COLOUR_EMOJI.test(f)), `the reaction ${e} is drawn with ${fonts.join(", ")}`);
+  }
+  await member.locator("#chat-input").fill("😂 that scene");
+  await member.locator("#chat-input").press("Enter");
+  await member.locator("#chat-log li .text", { hasText: "that scene" }).waitFor({ timeout: 5000 });
+  const chatFonts = await fontsUsed(member, "#chat-log li:last-child .text");
+  check(chatFonts.some(f => COLOUR_EMOJI.test(f)) && chatFonts.some(f => !COLOUR_EMOJI.test(f)),
+    `a chat line with an emoji is drawn with ${chatFonts.join(", ")} (a colour emoji font for the emoji, a text font for the text)`);
+  log(`reactions ${emoji.join(" ")} in colour; a chat line uses ${chatFonts.join(" + ")}`);
   await member.locator('#reactions button[data-emoji="🎉"]').click();
   await host.locator("#reaction-layer .reaction").first().waitFor({ timeout: 5000 });
   log("a reaction burst reached the host");
@@ -393,12 +414,118 @@ async function autoplayScenario(browser) {
   return { room_id: roomId };
 }
 
+async function firebaseScenario(browser) {
+  const emulator = mustEnv("CINEMASYNC_FIREBASE_EMULATOR_URL").replace(/\/$/, "");
+  const stats = async () => (await fetch(`${emulator}/stats`)).json();
+  const storedSession = page => page.evaluate(() => JSON.parse(sessionStorage.getItem("cinemasync.session") ?? "null"));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await page.goto(`${base}/`);
+  await page.locator("#signin-google").waitFor({ state: "visible", timeout: 15000 });
+  check(await page.locator("#signin-form").isHidden(), "the development sign-in form is shown on a server with dev login off");
+  check(await page.locator("#signin-none").isHidden(), "the page says there is no sign-in although Firebase is configured");
+  check(await page.locator("#signin-password-form").isVisible(), "no e-mail and password form although the server offers it");
+  log(`sign-in page: "${(await page.locator("#signin-google").textContent()).trim()}", e-mail form; ${await page.locator("#signin-emulator").textContent()}`);
+
+  // No such account yet.
+  await page.locator("#signin-email").fill("ana@example.test");
+  await page.locator("#signin-password").fill("popcorn-night");
+  await page.locator("#signin-password").press("Enter");
+  await page.locator("#signin-error", { hasText: "Wrong e-mail or password" }).waitFor({ timeout: 10000 });
+  log(`unknown account: ${await page.locator("#signin-error").textContent()}`);
+
+  await page.locator("#signin-create").click();
+  await page.locator("#view-lobby").waitFor({ state: "visible", timeout: 15000 });
+  const first = await storedSession(page);
+  check(first?.via === "firebase" && first.user.user_id.startsWith("fbuid"), `the session is not a Firebase one: ${JSON.stringify(first)}`);
+  check((await page.locator("#me-name").textContent()) === "ana", "the name shown is not the e-mail's local part");
+  log(`account created and exchanged: backend user ${first.user.user_id} "${first.user.display_name}"`);
+
+  // The backend token works for REST and the hub.
+  const roomId = await createRoom(page, { name: "Firebase night" });
+  log(`room ${roomId} created and joined`);
+
+  // The backend token expired: on reload the page gets a new one from Firebase, without asking.
+  const before = await stats();
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem("cinemasync.session"));
+    s.expires_at = Date.now() - 1000;
+    sessionStorage.setItem("cinemasync.session", JSON.stringify(s));
+  });
+  await page.reload();
+  await page.locator("#view-room").waitFor({ state: "visible", timeout: 15000 });
+  const renewed = await storedSession(page);
+  const after = await stats();
+  check(renewed.token !== first.token && renewed.user.user_id === first.user.user_id, "no new backend token for the same user after reload");
+  check(after.refreshes > before.refreshes, "the expired ID token was not refreshed through securetoken");
+  log(`expired backend token: renewed silently (securetoken refreshes ${before.refreshes} → ${after.refreshes})`);
+
+  // Another tab has no backend token of its own: Firebase's persisted sign-in gives it one.
+  const tab = await newPage(context);
+  await tab.goto(`${base}/`);
+  await tab.locator("#view-lobby").waitFor({ state: "visible", timeout: 15000 });
+  check((await storedSession(tab))?.user.user_id === first.user.user_id, "the second tab is another user");
+  await tab.close();
+
+  // Sign out ends the Firebase session too: a reload stays signed out.
+  await page.locator("#sign-out").click();
+  await page.locator("#view-signin").waitFor({ state: "visible" });
+  await page.reload();
+  await page.locator("#signin-google").waitFor({ state: "visible", timeout: 15000 });
+  check(await page.locator("#whoami").isHidden(), "still signed in after signing out and reloading");
+
+  // Signing in again with the password: the same user, back in the room of the address.
+  await page.locator("#signin-email").fill("ana@example.test");
+  await page.locator("#signin-password").fill("popcorn-night");
+  await page.locator("#signin-password-submit").click();
+  await page.locator("#view-room").waitFor({ state: "visible", timeout: 15000 });
+  const again = await storedSession(page);
+  check(again.user.user_id === first.user.user_id, `signed in as another user: ${again.user.user_id}`);
+  log("signed out (Firebase too), signed in again with the password: same user");
+  noPageErrors(page);
+  return { room_id: roomId, user_id: first.user.user_id };
+}
+
+async function noSignInScenario(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await page.goto(`${base}/`);
+  const none = page.locator("#signin-none");
+  await none.waitFor({ state: "visible", timeout: 15000 });
+  check(await page.locator("#signin-form").isHidden(), "the development sign-in form is shown on a server with dev login off");
+  check(await page.locator("#signin-firebase").isHidden(), "Firebase sign-in is offered on a server without it");
+  const text = (await none.textContent()).replace(/\s+/g, " ").trim();
+  check(text.includes("FIREBASE_API_KEY"), `the sentence does not say what to set: ${text}`);
+  log(`a server with no sign-in says: ${text}`);
+  noPageErrors(page);
+  return {};
+}
+
+/** The platform fonts Chromium drew an element's text with (DevTools protocol), by family name. */
+async function fontsUsed(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+    check(nodeId, `no element ${selector}`);
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    return fonts.map(f => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 function noPageErrors(...pages) {
   const errors = pages.flatMap(p => p.errors);
   check(errors.length === 0, `errors in the page: ${errors.join(" | ")}`);
 }
 
-const scenarios = { sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario, autoplay: autoplayScenario };
+const scenarios = {
+  sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario, autoplay: autoplayScenario,
+  firebase: firebaseScenario, nosignin: noSignInScenario,
+};
 if (!scenarios[scenario]) {
   console.error(`usage: node watchpage.mjs <${Object.keys(scenarios).join("|")}>`);
   process.exit(2);

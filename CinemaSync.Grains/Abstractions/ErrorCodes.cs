@@ -23,6 +23,9 @@ public static class ErrorCodes
     public const string InvalidInvite = "invalid_invite";
     public const string ItemNotFound = "item_not_found";
 
+    /// <summary>Not in the old backend: a bounded list (bans, pending invites, queue) is full; nothing was changed.</summary>
+    public const string LimitReached = "limit_reached";
+
     /// <summary>Not in the old backend: the store refused a write, nothing was changed.</summary>
     public const string Unavailable = "unavailable";
 

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace CinemaSync.Grains.Abstractions;
 
 /// <summary>One room, keyed by its room id. Holds members and the authoritative playback state.</summary>
@@ -5,7 +7,18 @@ namespace CinemaSync.Grains.Abstractions;
 public interface IRoomGrain : IGrainWithStringKey
 {
     [Alias("Create")] Task<RoomResult<RoomView>> CreateAsync(CreateRoomCommand command);
+    /// <summary>The full room, for the server's own checks (never sent as is to someone who is not a participant).</summary>
     [Alias("Get")] Task<RoomView?> GetAsync();
+    /// <summary>The room as <paramref name="userId"/> may see it; null when there is no such room.</summary>
+    [Alias("Lookup")] Task<RoomLookup?> LookupAsync(string userId);
+
+    /// <summary>
+    /// Checks a join password before <see cref="JoinAsync"/>. Interleaved, and the key derivation
+    /// runs on the thread pool: a guess never holds up the room's other commands. Counts wrong
+    /// passwords per user (<c>rate_limited</c> past the limit, without checking); a right one lets
+    /// the user's next join in. Ok without checking when no password is needed.
+    /// </summary>
+    [Alias("CheckPassword"), AlwaysInterleave] Task<RoomResult<Done>> CheckPasswordAsync(string userId, string password);
     [Alias("Join")] Task<RoomResult<JoinResult>> JoinAsync(JoinRoomCommand command);
     [Alias("Leave")] Task<RoomResult<Done>> LeaveAsync(string userId);
     [Alias("UpdatePlayback")] Task<RoomResult<PlaybackState>> UpdatePlaybackAsync(string userId, PlaybackCommand command);
@@ -30,6 +43,13 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>The caller's role, or null when not a participant (for invites).</summary>
     [Alias("RoleOf")] Task<string?> RoleOfAsync(string userId);
 
-    /// <summary>A web node (re-)subscribes with all its local connections of this room.</summary>
-    [Alias("Subscribe")] Task SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections);
+    /// <summary>An invite expiring at <paramref name="expiresAt"/> is handed out (host and co-hosts; bounded per room).</summary>
+    [Alias("RecordInvite")] Task<RoomResult<Done>> RecordInviteAsync(string userId, long expiresAt);
+
+    /// <summary>
+    /// A web node (re-)subscribes with all its local connections of this room. Returns those the
+    /// room did not accept (not a participant, or removed from the room): the node must stop
+    /// sending them the room's events.
+    /// </summary>
+    [Alias("Subscribe")] Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections);
 }

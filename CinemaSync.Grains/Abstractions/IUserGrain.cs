@@ -16,7 +16,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetProfile")] Task<UserProfile?> GetProfileAsync();
     [Alias("SaveProfile")] Task<UserProfile> SaveProfileAsync(UserProfile profile);
     [Alias("GetRooms")] Task<IReadOnlyList<string>> GetRoomIdsAsync();
+    /// <summary>Adds or refreshes a room in the list; only the most recent ones are kept.</summary>
     [Alias("AddRoom")] Task AddRoomAsync(string roomId);
+    /// <summary>Counts a room creation; false (nothing counted) when the user created too many lately.</summary>
+    [Alias("TryCountRoomCreation")] Task<bool> TryCountRoomCreationAsync();
     [Alias("RemoveRoom")] Task RemoveRoomAsync(string roomId);
 
     /// <summary>The Google account link, or null when the user has not connected one.</summary>

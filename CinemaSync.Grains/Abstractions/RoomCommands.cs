@@ -32,7 +32,7 @@ public sealed record RoomConnection
 public sealed record JoinRoomCommand
 {
     [Id(0)] public required Actor User { get; init; }
-    [Id(1)] public string? Password { get; init; }
+    // [Id(1)] was the password: it is checked by IRoomGrain.CheckPasswordAsync, off the room's turn.
     /// <summary>Null for a REST join: membership only, no events.</summary>
     [Id(2)] public RoomConnection? Connection { get; init; }
     /// <summary>A valid invite for this room was presented: no password needed (bans still apply).</summary>

@@ -4,7 +4,9 @@ namespace CinemaSync.Grains.Abstractions;
 
 /// <summary>
 /// A server → client message about a room. The record's properties are the wire payload
-/// (snake_case); <see cref="Name"/> is the SignalR method name the web node sends it under.
+/// (snake_case); <see cref="Name"/> is the SignalR method name the web node sends it under, not
+/// a payload field: every override is <c>[JsonIgnore]</c> too, since System.Text.Json reads the
+/// attributes of the override, not of the abstract property.
 /// </summary>
 [GenerateSerializer, Immutable]
 public abstract record RoomMessage
@@ -27,7 +29,7 @@ public sealed record RoomJoinedEvent : RoomEvent
 {
     public const string EventName = "room_joined";
     [Id(0)] public required RoomView Room { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -35,7 +37,7 @@ public sealed record UserJoinedEvent : RoomEvent
 {
     public const string EventName = "user_joined";
     [Id(0)] public required ParticipantView User { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -43,7 +45,7 @@ public sealed record UserLeftEvent : RoomEvent
 {
     public const string EventName = "user_left";
     [Id(0)] public required string UserId { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -53,7 +55,7 @@ public sealed record PlaybackUpdatedEvent : RoomEvent
     [Id(0)] public required PlaybackState PlaybackState { get; init; }
     /// <summary>The acting user's id; null for transitions the server makes on its own.</summary>
     [Id(1)] public string? By { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -61,7 +63,7 @@ public sealed record NewChatMessageEvent : RoomEvent
 {
     public const string EventName = "new_chat_message";
     [Id(0)] public required ChatMessage Message { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -71,7 +73,7 @@ public sealed record NewReactionEvent : RoomEvent
     [Id(0)] public required string UserId { get; init; }
     [Id(1)] public required string Emoji { get; init; }
     [Id(2)] public long SentAt { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -79,14 +81,14 @@ public sealed record RoomUpdatedEvent : RoomEvent
 {
     public const string EventName = "room_updated";
     [Id(0)] public required RoomView Room { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
 public sealed record RoomClosedEvent : RoomEvent
 {
     public const string EventName = "room_closed";
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -96,7 +98,7 @@ public sealed record HostChangedEvent : RoomEvent
     [Id(0)] public required string HostId { get; init; }
     /// <summary>Who handed host over; null when the server did (host failover).</summary>
     [Id(1)] public string? By { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -105,7 +107,7 @@ public sealed record RoleChangedEvent : RoomEvent
     public const string EventName = "role_changed";
     [Id(0)] public required string UserId { get; init; }
     [Id(1)] public required string Role { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -114,7 +116,7 @@ public sealed record PresenceChangedEvent : RoomEvent
     public const string EventName = "presence_changed";
     [Id(0)] public required string UserId { get; init; }
     [Id(1)] public bool Connected { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -122,7 +124,7 @@ public sealed record QueueUpdatedEvent : RoomEvent
 {
     public const string EventName = "queue_updated";
     [Id(0)] public required IReadOnlyList<QueueItem> Queue { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 /// <summary>To the kicked member's connections only; not numbered.</summary>
@@ -131,7 +133,7 @@ public sealed record KickedMessage : RoomMessage
 {
     public const string EventName = "kicked";
     [Id(0)] public bool Banned { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }
 
 [GenerateSerializer, Immutable]
@@ -149,5 +151,5 @@ public sealed record MemberStatusMessage : RoomMessage
 {
     public const string EventName = "member_status";
     [Id(0)] public required IReadOnlyList<MemberStatusEntry> Members { get; init; }
-    public override string Name => EventName;
+    [JsonIgnore] public override string Name => EventName;
 }

@@ -69,6 +69,29 @@ public sealed record RoomView
     [Id(11), JsonIgnore] public long LastActivityAt { get; init; }
 }
 
+/// <summary>
+/// What someone who is not a participant may know of a room (<c>GET /api/rooms/{id}</c>): no
+/// people, no video, no queue, no playback, no chat.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomPreview
+{
+    [Id(0)] public required string RoomId { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public bool IsPrivate { get; init; }
+    [Id(3)] public bool IsActive { get; init; }
+    [Id(4)] public int ParticipantCount { get; init; }
+}
+
+/// <summary>A room as one user may see it: the full room for a participant, else only the preview.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomLookup
+{
+    [Id(0)] public required RoomPreview Preview { get; init; }
+    /// <summary>Null unless the user is a participant.</summary>
+    [Id(1)] public RoomView? Room { get; init; }
+}
+
 [GenerateSerializer, Immutable]
 public sealed record ChatMessage
 {

@@ -1,6 +1,7 @@
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Grains.Storage;
+using CinemaSync.Grains.Users;
 using MongoDB.Driver;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ public static class CinemaSyncSiloExtensions
     public static ISiloBuilder AddCinemaSyncGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddOptions<RoomGrainOptions>().Bind(configuration.GetSection("Rooms"));
+        silo.Services.AddValidatedSettings<RoomGrainOptions>(configuration, RoomGrainOptions.Section);
+        silo.Services.AddValidatedSettings<UserGrainOptions>(configuration, UserGrainOptions.Section);
         // A hub call, the grain call it makes and the storage write appear as one trace.
         silo.AddActivityPropagation();
         silo.AddCinemaSyncStorage(configuration);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CinemaSync.Grains.Abstractions;
 
 namespace CinemaSync.Grains.Identity;
@@ -8,10 +10,11 @@ public sealed class OAuthStateGrain(
     [PersistentState(StateNames.OAuthState, StorageNames.Default)] IPersistentState<OAuthStateRecord> state,
     TimeProvider clock) : Grain, IOAuthStateGrain
 {
-    public async Task<bool> BeginAsync(string userId, TimeSpan lifetime)
+    public async Task<bool> BeginAsync(string userId, string codeVerifier, TimeSpan lifetime)
     {
         if (state.RecordExists) return false;
         state.State.UserId = userId;
+        state.State.CodeVerifier = codeVerifier;
         state.State.ExpiresAt = clock.GetUtcNow().Add(lifetime).ToUnixTimeMilliseconds();
         await state.WriteStateAsync();
         // Stay active until the state expires, then forget it, so unused states do not pile up.
@@ -20,14 +23,31 @@ public sealed class OAuthStateGrain(
         return true;
     }
 
-    public async Task<string?> ConsumeAsync()
+    public async Task<string?> ClaimAsync(string browserBinding)
+    {
+        if (!IsLive || browserBinding.Length == 0) return null;
+        if (state.State.BrowserBinding.Length == 0)
+        {
+            state.State.BrowserBinding = browserBinding;
+            await state.WriteStateAsync();
+        }
+        return SameBinding(browserBinding) ? state.State.CodeVerifier : null;
+    }
+
+    public async Task<OAuthStateGrant?> ConsumeAsync(string browserBinding)
     {
         if (!state.RecordExists) return null;
-        var userId = state.State.UserId;
-        var expired = clock.GetUtcNow().ToUnixTimeMilliseconds() >= state.State.ExpiresAt;
+        var grant = IsLive && state.State.BrowserBinding.Length > 0 && SameBinding(browserBinding)
+            ? new OAuthStateGrant(state.State.UserId, state.State.CodeVerifier)
+            : null;
         await ForgetAsync();
-        return expired ? null : userId;
+        return grant;
     }
+
+    private bool IsLive => state.RecordExists && clock.GetUtcNow().ToUnixTimeMilliseconds() < state.State.ExpiresAt;
+
+    private bool SameBinding(string browserBinding) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(state.State.BrowserBinding), Encoding.UTF8.GetBytes(browserBinding));
 
     private async Task ForgetAsync()
     {
@@ -42,4 +62,7 @@ public sealed class OAuthStateRecord
 {
     [Id(0)] public string UserId { get; set; } = "";
     [Id(1)] public long ExpiresAt { get; set; }
+    [Id(2)] public string CodeVerifier { get; set; } = "";
+    /// <summary>Hash of the binding cookie of the browser that opened the start link; empty until then.</summary>
+    [Id(3)] public string BrowserBinding { get; set; } = "";
 }

@@ -5,13 +5,12 @@ namespace CinemaSync.Grains.Rooms;
 /// <summary>The room's queue of videos, and advancing through it.</summary>
 public sealed partial class RoomGrain
 {
-    public const int QueueLimit = 200;
-
     public async Task<RoomResult<QueueItem>> QueueAddAsync(string userId, MovieSource source, string? title)
     {
         if (RefuseUnlessController<QueueItem>(userId) is { } refused) return refused;
         if (!source.HasVideo) return RoomResult<QueueItem>.Fail(ErrorCodes.InvalidPayload, "A queue item needs a video (a url or a file_id).");
-        if (Room.Queue.Count >= QueueLimit) return RoomResult<QueueItem>.Fail(ErrorCodes.InvalidPayload, $"The queue holds at most {QueueLimit} items.");
+        if (Room.Queue.Count >= _options.MaxQueueLength)
+            return RoomResult<QueueItem>.Fail(ErrorCodes.LimitReached, $"The queue is full: it holds at most {_options.MaxQueueLength} items.");
 
         var item = new QueueItem
         {

@@ -69,6 +69,8 @@ public sealed partial class RoomGrain
     public async Task<RoomResult<Done>> KickAsync(string userId, string targetUserId, bool ban)
     {
         if (RefuseUnlessController<Done>(userId) is { } refused) return refused;
+        if (ban && Room.Banned.Count >= _options.MaxBans && !Room.Banned.Contains(targetUserId))
+            return RoomResult<Done>.Fail(ErrorCodes.LimitReached, $"The room's ban list is full ({_options.MaxBans} users); kick without banning.");
         if (Room.Participant(targetUserId) is not { } target)
         {
             if (!ban || Room.Banned.Contains(targetUserId)) return RoomResult<Done>.Fail(ErrorCodes.NotMember, "That user is not a member of this room.");

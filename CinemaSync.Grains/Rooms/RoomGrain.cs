@@ -22,6 +22,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
     private readonly IPersistentState<RoomState> _state;
     private readonly TimeProvider _clock;
     private readonly ILogger<RoomGrain> _log;
+    private readonly RoomGrainOptions _options;
     private readonly ObserverManager<IRoomObserver> _nodes;
     private readonly RoomConnections _connections = new();
     private readonly LinkedList<RoomEvent> _recentEvents = new();
@@ -35,7 +36,8 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         _state = state;
         _clock = clock;
         _log = log;
-        _nodes = new ObserverManager<IRoomObserver>(options.Value.NodeExpiry, log);
+        _options = options.Value;
+        _nodes = new ObserverManager<IRoomObserver>(_options.NodeExpiry, log);
     }
 
     private RoomState Room => _state.State;
@@ -94,6 +96,20 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
 
     public Task<RoomView?> GetAsync() => Task.FromResult(Room.Exists ? View() : null);
 
+    public Task<RoomLookup?> LookupAsync(string userId)
+    {
+        if (!Room.Exists) return Task.FromResult<RoomLookup?>(null);
+        var preview = new RoomPreview
+        {
+            RoomId = RoomId,
+            Name = Room.Name,
+            IsPrivate = Room.IsPrivate,
+            IsActive = Room.IsActive,
+            ParticipantCount = Room.Participants.Count,
+        };
+        return Task.FromResult<RoomLookup?>(new RoomLookup { Preview = preview, Room = Room.Participant(userId) is null ? null : View() });
+    }
+
     public Task<string?> RoleOfAsync(string userId) => Task.FromResult(Room.Participant(userId)?.Role);
 
     public async Task<RoomResult<JoinResult>> JoinAsync(JoinRoomCommand command)
@@ -108,8 +124,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         var isNew = participant is null;
         if (participant is null)
         {
-            if (Room.IsPrivate && !command.Invited && (command.Password is null || Room.PasswordHash is null
-                                   || !PasswordHasher.Verify(command.Password, Room.PasswordHash)))
+            if (Room.IsPrivate && !command.Invited && !Passwords.TakeAdmission(user.UserId, Now))
                 return RoomResult<JoinResult>.Fail(ErrorCodes.InvalidPassword, "Invalid password.");
             if (Room.Participants.Count >= Room.Settings.MaxParticipants)
                 return RoomResult<JoinResult>.Fail(ErrorCodes.RoomFull, $"The room is full ({Room.Settings.MaxParticipants} participants).");
@@ -147,6 +162,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
 
         if (command.Connection is { } connection)
         {
+            _removedConnections.Forget(connection.ConnectionId);
             _connections.Add(connection.ConnectionId, user.UserId, connection.Node);
             _nodes.Subscribe(connection.Node, connection.Node);
         }
@@ -308,14 +324,22 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
         if (userId is not null) await AnnounceDroppedAsync([userId]);
     }
 
-    public Task SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections)
+    public Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections)
     {
-        var members = connections.Where(c => Room.Participant(c.UserId) is not null && Room.IsActive).ToList();
+        var members = new List<LocalConnection>(connections.Count);
+        var refused = new List<string>();
+        foreach (var c in connections)
+        {
+            // A connection this room removed (left, kicked, banned, closed) stays out even if the
+            // node never heard of its removal; it comes back only through join_room.
+            if (Room.IsActive && Room.Participant(c.UserId) is not null && !_removedConnections.Contains(c.ConnectionId)) members.Add(c);
+            else refused.Add(c.ConnectionId);
+        }
         _connections.Replace(node, members);
         if (members.Count > 0) _nodes.Subscribe(node, node);
         else _nodes.Unsubscribe(node);
         if (_connections.IsConnected(Room.HostId)) HostIsBack();
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlyList<string>>(refused);
     }
 
     private async Task DropExpiredNodesAsync()
@@ -366,6 +390,7 @@ public sealed partial class RoomGrain : Grain, IRoomGrain
 
     private void RemoveConnection(string connectionId, IRoomObserver node)
     {
+        _removedConnections.Add(connectionId);
         _connections.Remove(connectionId);
         _rttByConnection.Remove(connectionId);
         _ = node.OnConnectionRemovedAsync(connectionId);

@@ -24,6 +24,8 @@ public sealed class RoomState
     /// <summary>User ids that may never rejoin.</summary>
     [Id(13)] public List<string> Banned { get; set; } = [];
     [Id(14)] public List<QueueItem> Queue { get; set; } = [];
+    /// <summary>When the invites handed out expire (epoch ms); expired ones are dropped at the next invite.</summary>
+    [Id(15)] public List<long> InviteExpiries { get; set; } = [];
 
     public bool Exists => CreatedAt > 0;
 

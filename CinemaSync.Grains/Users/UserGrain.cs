@@ -1,4 +1,5 @@
 using CinemaSync.Grains.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Grains.Users;
 
@@ -6,8 +7,11 @@ namespace CinemaSync.Grains.Users;
 [GrainType("user")]
 public sealed class UserGrain(
     [PersistentState(StateNames.User, StorageNames.Default)] IPersistentState<UserState> state,
-    TimeProvider clock) : Grain, IUserGrain
+    TimeProvider clock,
+    IOptions<UserGrainOptions> options) : Grain, IUserGrain
 {
+    private UserGrainOptions Limits => options.Value;
+
     private string UserId => this.GetPrimaryKeyString();
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -32,8 +36,23 @@ public sealed class UserGrain(
 
     public async Task AddRoomAsync(string roomId)
     {
-        state.State.Rooms[roomId] = Now;
+        var rooms = state.State.Rooms;
+        rooms[roomId] = Now;
+        if (rooms.Count > Limits.RoomListLimit)
+            foreach (var oldest in rooms.OrderBy(r => r.Value).Take(rooms.Count - Limits.RoomListLimit).Select(r => r.Key).ToList())
+                rooms.Remove(oldest);
         await state.WriteStateAsync();
+    }
+
+    public async Task<bool> TryCountRoomCreationAsync()
+    {
+        var now = Now;
+        var created = state.State.RoomsCreatedAt;
+        created.RemoveAll(at => now - at >= (long)Limits.RoomCreationWindow.TotalMilliseconds);
+        if (created.Count >= Limits.RoomCreationLimit) return false;
+        created.Add(now);
+        await state.WriteStateAsync();
+        return true;
     }
 
     public async Task RemoveRoomAsync(string roomId)

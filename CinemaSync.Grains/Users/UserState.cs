@@ -13,4 +13,6 @@ public sealed class UserState
     [Id(4)] public long CreatedAt { get; set; }
     /// <summary>The linked Google account; its tokens are encrypted by the web node.</summary>
     [Id(5)] public GoogleLink? Google { get; set; }
+    /// <summary>When the user created their rooms of the current window (epoch ms), oldest first.</summary>
+    [Id(6)] public List<long> RoomsCreatedAt { get; set; } = [];
 }

@@ -8,26 +8,48 @@ namespace CinemaSync.Tests.Auth;
 public sealed class RateLimitTests
 {
     [Fact]
-    public async Task SignIn_Answers429RateLimited_WhenAnIpExceedsTheLoginLimit()
+    public async Task Exchange_Answers429RateLimited_WhenAnIpExceedsTheLoginLimit()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["Auth:LoginRateLimitPerMinute"] = "3",
-            ["Auth:OAuthRateLimitPerMinute"] = "2",
         });
-        for (var i = 0; i < 2; i++) await server.SignInAsync($"User {i}");
-        // Exchange and dev login share the per-IP budget.
-        var exchange = await server.Http.PostAsJsonAsync("/api/auth/exchange", new { id_token = "x" });
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, exchange.StatusCode);
+        // Development sign-ins count per name, not against the IP's budget.
+        for (var i = 0; i < 5; i++) await server.SignInAsync($"User {i}");
+        for (var i = 0; i < 3; i++)
+        {
+            var exchange = await server.Http.PostAsJsonAsync("/api/auth/exchange", new { id_token = "x" });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, exchange.StatusCode); // no Firebase here: not_configured
+        }
 
-        var limited = await server.Http.PostAsJsonAsync("/api/auth/dev", new { display_name = "One too many" });
+        var limited = await server.Http.PostAsJsonAsync("/api/auth/exchange", new { id_token = "x" });
 
+        await AssertRateLimitedAsync(limited);
+        // Other endpoints are not affected.
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/api/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DevSignIn_Answers429RateLimited_WhenOneDisplayNameExceedsTheLimit_AndOtherNamesStillSignIn()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Auth:LoginRateLimitPerMinute"] = "3",
+        });
+        for (var i = 0; i < 3; i++) await server.SignInAsync("Ana");
+
+        var limited = await server.Http.PostAsJsonAsync("/api/auth/dev", new { display_name = "  ana " });
+
+        await AssertRateLimitedAsync(limited);
+        for (var i = 0; i < 12; i++) await server.SignInAsync($"Member {i}");
+    }
+
+    private static async Task AssertRateLimitedAsync(HttpResponseMessage limited)
+    {
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.Equal("rate_limited", (await limited.Content.ReadFromJsonAsync<JsonElement>()).Str("error"));
         Assert.True(limited.Headers.RetryAfter is not null);
-        // Other endpoints are not affected.
-        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/api/health")).StatusCode);
     }
 
     [Fact]

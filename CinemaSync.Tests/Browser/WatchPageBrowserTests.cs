@@ -18,14 +18,7 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserTestEnvironmen
 [Collection(BrowserCollection.Name)]
 public sealed class WatchPageBrowserTests(BrowserTestEnvironment env, ITestOutputHelper output)
 {
-    private async Task<JsonElement> RunAsync(string scenario, TimeSpan timeout)
-    {
-        var (exitCode, text) = await env.RunScenarioAsync(scenario, timeout);
-        output.WriteLine(text);
-        Assert.True(exitCode == 0, $"browser scenario '{scenario}' failed (exit {exitCode}; screenshots in artifacts/):\n{text}");
-        var result = text.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-        return JsonDocument.Parse(result["RESULT ".Length..]).RootElement;
-    }
+    private Task<JsonElement> RunAsync(string scenario, TimeSpan timeout) => env.RunPassingScenarioAsync(scenario, timeout, output);
 
     [BrowserFact]
     public async Task MemberPlayer_StaysWithin150msOfHost_AfterPlaySeekPauseAndResume()

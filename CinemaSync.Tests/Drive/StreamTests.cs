@@ -23,7 +23,7 @@ public sealed class SerialStreamCollection
 public abstract class StreamTestBase(DriveServerFixture fixture)
 {
     protected DriveServerFixture Fixture => fixture;
-    protected TestServer Server => fixture.Server;
+    protected virtual TestServer Server => fixture.Server;
     protected FakeDriveServer Drive => fixture.Drive;
 
     protected sealed record Watch(TestUser Host, TestUser Member, string RoomId, FakeDriveServer.FakeFile File, string Url);

@@ -10,30 +10,61 @@ public sealed class IdentityGrainTests(TwoSiloCluster fixture) : IClassFixture<T
     private static string NewState() => "state-" + Guid.NewGuid().ToString("N");
 
     [Fact]
-    public async Task OAuthState_IsConsumedOnce_ByTheUserItWasIssuedTo()
+    public async Task OAuthState_IsConsumedOnce_ByTheBrowserThatClaimedItFirst()
     {
         var state = Grains.GetGrain<IOAuthStateGrain>(NewState());
-        Assert.True(await state.BeginAsync("ana", TimeSpan.FromMinutes(10)));
-        Assert.False(await state.BeginAsync("mallory", TimeSpan.FromMinutes(10)));
+        Assert.True(await state.BeginAsync("ana", "verifier-1", TimeSpan.FromMinutes(10)));
+        Assert.False(await state.BeginAsync("mallory", "verifier-2", TimeSpan.FromMinutes(10)));
 
-        Assert.Equal("ana", await state.ConsumeAsync());
-        Assert.Null(await state.ConsumeAsync());
+        Assert.Equal("verifier-1", await state.ClaimAsync("browser-a"));
+        Assert.Null(await state.ClaimAsync("browser-b"));
+        Assert.Equal("verifier-1", await state.ClaimAsync("browser-a"));
+
+        Assert.Equal(new OAuthStateGrant("ana", "verifier-1"), await state.ConsumeAsync("browser-a"));
+        Assert.Null(await state.ConsumeAsync("browser-a"));
+    }
+
+    [Fact]
+    public async Task OAuthState_IsSpent_WhenAnotherBrowserPresentsIt()
+    {
+        var state = Grains.GetGrain<IOAuthStateGrain>(NewState());
+        Assert.True(await state.BeginAsync("ana", "verifier-1", TimeSpan.FromMinutes(10)));
+        Assert.NotNull(await state.ClaimAsync("browser-a"));
+
+        Assert.Null(await state.ConsumeAsync("browser-b"));
+        Assert.Null(await state.ConsumeAsync("browser-a"));
+    }
+
+    [Theory]
+    [InlineData("browser-a")]
+    [InlineData("")]
+    public async Task OAuthState_IsRefused_WhenNoBrowserClaimedIt(string binding)
+    {
+        var state = Grains.GetGrain<IOAuthStateGrain>(NewState());
+        Assert.True(await state.BeginAsync("ana", "verifier-1", TimeSpan.FromMinutes(10)));
+        Assert.Null(await state.ClaimAsync(""));
+
+        Assert.Null(await state.ConsumeAsync(binding));
     }
 
     [Fact]
     public async Task OAuthState_IsRefused_AfterItsLifetime()
     {
         var state = Grains.GetGrain<IOAuthStateGrain>(NewState());
-        Assert.True(await state.BeginAsync("ana", TimeSpan.FromMilliseconds(200)));
+        Assert.True(await state.BeginAsync("ana", "verifier-1", TimeSpan.FromMilliseconds(200)));
 
         await Task.Delay(TimeSpan.FromMilliseconds(400)); // the lifetime itself is what is under test
 
-        Assert.Null(await state.ConsumeAsync());
+        Assert.Null(await state.ClaimAsync("browser-a"));
+        Assert.Null(await state.ConsumeAsync("browser-a"));
     }
 
     [Fact]
-    public async Task OAuthState_IsUnknown_WhenNeverIssued() =>
-        Assert.Null(await Grains.GetGrain<IOAuthStateGrain>(NewState()).ConsumeAsync());
+    public async Task OAuthState_IsUnknown_WhenNeverIssued()
+    {
+        Assert.Null(await Grains.GetGrain<IOAuthStateGrain>(NewState()).ClaimAsync("browser-a"));
+        Assert.Null(await Grains.GetGrain<IOAuthStateGrain>(NewState()).ConsumeAsync("browser-a"));
+    }
 
     [Fact]
     public async Task GoogleLink_ReplaceAndRemove_OnlyTouchTheExpectedTokens()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace CinemaSync.Tests.Infrastructure;
 
@@ -21,7 +23,7 @@ public static class BrowserPrerequisites
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     public static string BrowserTestsDirectory => Path.Combine(RepositoryRoot, "browser-tests");
 
@@ -43,13 +45,6 @@ public static class BrowserPrerequisites
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CinemaSync.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No CinemaSync.sln above {AppContext.BaseDirectory}.");
-    }
 }
 
 /// <summary>A fact that drives a real browser: skipped when the browser tooling is absent, unless it is required.</summary>
@@ -135,8 +130,23 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed ({ffmpeg.ExitCode}): {await errors}");
     }
 
+    /// <summary>
+    /// Runs one scenario that must pass: its output goes to <paramref name="output"/>, a failure fails
+    /// the test, and the scenario's <c>RESULT</c> line is returned. <paramref name="environment"/>
+    /// adds to or overrides the scenario's variables (e.g. <c>CINEMASYNC_URL</c> for another server).
+    /// </summary>
+    public async Task<JsonElement> RunPassingScenarioAsync(string scenario, TimeSpan timeout, ITestOutputHelper output,
+        IDictionary<string, string>? environment = null)
+    {
+        var (exitCode, text) = await RunScenarioAsync(scenario, timeout, environment);
+        output.WriteLine(text);
+        Assert.True(exitCode == 0, $"browser scenario '{scenario}' failed (exit {exitCode}; screenshots in artifacts/):\n{text}");
+        var result = text.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        return JsonDocument.Parse(result["RESULT ".Length..]).RootElement.Clone();
+    }
+
     /// <summary>Runs one scenario of <c>browser-tests/watchpage.mjs</c>; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout)
+    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("node", ["watchpage.mjs", scenario])
         {
@@ -151,6 +161,7 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         info.Environment["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString();
         info.Environment["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString();
         info.Environment["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var node = Process.Start(info)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
@@ -174,5 +185,15 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         if (_videoServer is not null) await _videoServer.DisposeAsync();
         if (Server is not null) await Server.DisposeAsync();
         Directory.Delete(_videoDirectory, recursive: true);
+    }
+}
+
+/// <summary>A fact that needs only Debian Chromium (skipped without it unless the browser tooling is required).</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(BrowserPrerequisites.RequireVariable) == "1") return;
+        if (!File.Exists(BrowserPrerequisites.ChromiumPath)) Skip = $"Chromium is not installed at {BrowserPrerequisites.ChromiumPath}.";
     }
 }

@@ -38,13 +38,16 @@ public sealed class ChildProcess : IDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    /// <summary>Waits for the process to exit on its own (and for its output to be read).</summary>
+    public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
+
     /// <summary>Waits for the process to end on its own; false when it still runs after <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            await WaitForExitAsync(cts.Token);
             return true;
         }
         catch (OperationCanceledException)

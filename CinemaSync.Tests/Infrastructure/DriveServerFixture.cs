@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace CinemaSync.Tests.Infrastructure;
 
 /// <summary>
@@ -42,19 +37,14 @@ public sealed class DriveServerFixture : IAsyncLifetime
         ["Drive:RetryBaseDelay"] = "00:00:00.050",
     };
 
-    /// <summary>Links <paramref name="user"/>'s Google account (the whole OAuth round trip); their Drive principal is the returned e-mail.</summary>
+    /// <summary>Links <paramref name="user"/>'s Google account (the whole OAuth round trip, in a browser on the API's own page); their Drive principal is the returned e-mail.</summary>
     public async Task<string> ConnectGoogleAsync(TestUser user)
     {
-        var response = await Server.SendAsync(HttpMethod.Get, "/api/google/auth-url", user);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var url = new Uri((await response.Content.ReadFromJsonAsync<JsonElement>()).Str("url"));
-        var state = QueryHelpers.ParseQuery(url.Query)["state"].ToString();
         var email = $"{user.UserId}@gmail.test";
-        var (code, _) = Google.NewCode(email: email);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Server.BaseAddress };
-        var back = await browser.GetAsync($"/api/google/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state)}");
-        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
-        Assert.Contains("google=connected", back.Headers.Location!.ToString());
+        using var browser = new TestBrowser();
+        browser.SignInToGoogle(Google, email);
+        var back = await GoogleConnect.ConnectAsync(Server, user, browser, Server.BaseAddress);
+        Assert.Contains("google=connected", back.ToString());
         return email;
     }
 

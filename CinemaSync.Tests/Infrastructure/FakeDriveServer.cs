@@ -13,7 +13,9 @@ namespace CinemaSync.Tests.Infrastructure;
 /// <c>If-Range</c> and <c>ETag</c>, serving deterministic bytes generated from a seed (a 1 GB file needs
 /// no disk). Callers are told apart by their access token (<c>principalOf</c>): a file is visible to its
 /// owner and to whom it is shared with, else 404. It records every request's Authorization header,
-/// counts the bytes it served, and can fail the next N calls.
+/// counts the bytes it served, and can fail the next N calls. A file may answer its bytes with another
+/// <c>Content-Type</c> than its metadata says, and may stall mid-body until <see cref="ReleaseStalledMedia"/>
+/// (a slow stream that holds its connection).
 /// </summary>
 public sealed class FakeDriveServer : IAsyncDisposable
 {
@@ -32,6 +34,10 @@ public sealed class FakeDriveServer : IAsyncDisposable
         public bool Trashed { get; set; }
         public DateTimeOffset ModifiedTime { get; set; } = DateTimeOffset.UnixEpoch.AddDays(20000);
         public long? DurationMs { get; set; }
+        /// <summary>The <c>Content-Type</c> of its bytes; null: <see cref="MimeType"/>.</summary>
+        public string? MediaContentType { get; set; }
+        /// <summary>Media answers send this many bytes, then wait for <see cref="ReleaseStalledMedia"/>; null: no stall.</summary>
+        public long? StallAfterBytes { get; set; }
         public string ETag => $"\"{Seed:x}-{Size:x}\"";
         public bool VisibleTo(string principal) => principal == Owner || SharedWith.Contains(principal);
     }
@@ -47,6 +53,8 @@ public sealed class FakeDriveServer : IAsyncDisposable
     private string? _failRetryAfter;
     private long _bytesServed;
     private int _mediaRequests;
+    private int _stalled;
+    private TaskCompletionSource _stallGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication _app = null!;
 
     private FakeDriveServer(Func<string, string?> principalOf) => _principalOf = principalOf;
@@ -58,6 +66,12 @@ public sealed class FakeDriveServer : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
     public long BytesServed => Interlocked.Read(ref _bytesServed);
     public int MediaRequests => Volatile.Read(ref _mediaRequests);
+    /// <summary>Media answers waiting, mid-body, for <see cref="ReleaseStalledMedia"/>.</summary>
+    public int StalledStreams => Volatile.Read(ref _stalled);
+
+    /// <summary>Lets every stalled media answer go on (later ones stall again).</summary>
+    public void ReleaseStalledMedia() =>
+        Interlocked.Exchange(ref _stallGate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     /// <summary>Access tokens that get 401 (expired or revoked at "Google").</summary>
     public ConcurrentDictionary<string, bool> RejectedTokens { get; } = new();
 
@@ -204,7 +218,7 @@ public sealed class FakeDriveServer : IAsyncDisposable
             partial = true;
         }
         response.StatusCode = partial ? 206 : 200;
-        response.ContentType = file.MimeType;
+        response.ContentType = file.MediaContentType ?? file.MimeType;
         response.ContentLength = end - start + 1;
         response.Headers.AcceptRanges = "bytes";
         response.Headers.ETag = file.ETag;
@@ -212,11 +226,26 @@ public sealed class FakeDriveServer : IAsyncDisposable
 
         var buffer = new byte[64 * 1024];
         var ct = context.RequestAborted;
+        var stallAt = file.StallAfterBytes is { } stall ? start + stall : long.MaxValue;
         try
         {
             for (var position = start; position <= end;)
             {
-                var count = (int)Math.Min(buffer.Length, end - position + 1);
+                if (position >= stallAt)
+                {
+                    stallAt = long.MaxValue;
+                    var gate = Volatile.Read(ref _stallGate).Task;
+                    Interlocked.Increment(ref _stalled);
+                    try
+                    {
+                        await gate.WaitAsync(ct);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _stalled);
+                    }
+                }
+                var count = (int)Math.Min(Math.Min(buffer.Length, end - position + 1), stallAt - position);
                 FakeBytes.Fill(file.Seed, position, buffer.AsSpan(0, count));
                 await response.Body.WriteAsync(buffer.AsMemory(0, count), ct);
                 Interlocked.Add(ref _bytesServed, count);
@@ -272,6 +301,7 @@ public sealed class FakeDriveServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseStalledMedia();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -9,7 +9,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace CinemaSync.Tests.Infrastructure;
 
 /// <summary>
-/// Stands in for Google's OAuth endpoints on loopback: a token endpoint (authorization_code and
+/// Stands in for Google's OAuth endpoints on loopback: a consent page (<c>GET /o/oauth2/v2/auth</c>: the
+/// browser's signed-in Google account is its <see cref="AccountCookie"/>; it consents at once and redirects
+/// to <c>redirect_uri</c> with a code and the state; PKCE S256 is required, as Google requires a
+/// challenge once one is used), a token endpoint (authorization_code — the code verifier must match the
+/// code's challenge and <c>redirect_uri</c> the consent request's — and
 /// refresh_token grants, <c>invalid_grant</c> for unknown, used or revoked grants; the JWT-bearer grant
 /// of service accounts, whose assertion is verified against the key of <see cref="CreateServiceAccountKeyFile"/>)
 /// and a revoke endpoint. Every access token it issues is remembered with whose it is (<see cref="PrincipalOf"/>),
@@ -20,10 +24,15 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
     public const string ClientId = "test-client.apps.googleusercontent.com";
     public const string ClientSecret = "test-client-secret";
 
+    /// <summary>The cookie (on this server's origin) naming the Google account a browser is signed in to.</summary>
+    public const string AccountCookie = "fake_google_account";
+
     /// <summary>What one authorization code turns into.</summary>
-    public sealed record Grant(string Code, string Email, long ExpiresIn, string RefreshToken);
+    public sealed record Grant(string Code, string Email, long ExpiresIn, string RefreshToken, string CodeChallenge, string RedirectUri);
 
     private readonly ConcurrentDictionary<string, Grant> _codes = new();
+    private readonly ConcurrentQueue<Grant> _grants = new();
+    private readonly ConcurrentDictionary<string, long> _tokenLifetimes = new();
     private readonly ConcurrentDictionary<string, Grant> _refreshTokens = new();
     private readonly ConcurrentQueue<string> _revoked = new();
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _tokenRequests = new();
@@ -37,6 +46,8 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
     public Uri RevokeUrl => new(BaseAddress, "/revoke");
 
     public IReadOnlyCollection<string> Revoked => _revoked.ToArray();
+    /// <summary>Every code the consent page issued, oldest first.</summary>
+    public IReadOnlyList<Grant> Grants => _grants.ToArray();
     public IReadOnlyList<IReadOnlyDictionary<string, string>> TokenRequests => _tokenRequests.ToArray();
     public int RefreshGrants => TokenRequests.Count(r => r.GetValueOrDefault("grant_type") == "refresh_token");
     public int JwtBearerGrants => TokenRequests.Count(r => r.GetValueOrDefault("grant_type") == JwtBearerGrant);
@@ -76,6 +87,7 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
         var fake = new FakeGoogleOAuthServer();
         var (app, address) = await FakeApp.StartAsync(app =>
         {
+            app.MapGet("/o/oauth2/v2/auth", (Delegate)fake.Consent);
             app.MapPost("/token", (Delegate)fake.Token);
             app.MapPost("/revoke", (Delegate)fake.Revoke);
         });
@@ -84,13 +96,33 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
         return fake;
     }
 
-    /// <summary>A code, as Google's consent page would hand the browser; its access tokens live <paramref name="expiresIn"/> seconds.</summary>
-    public (string Code, Grant Grant) NewCode(string email = "viewer@gmail.test", long expiresIn = 3600)
+    /// <summary>Access tokens issued to <paramref name="email"/> from now on live <paramref name="seconds"/> seconds (default 3600).</summary>
+    public void SetTokenLifetime(string email, long seconds) => _tokenLifetimes[email] = seconds;
+
+    /// <summary>
+    /// Google's consent page, consenting at once as the browser's signed-in account: a code tied to the
+    /// request's S256 challenge and redirect URI, sent back to <c>redirect_uri</c> with the state. A request
+    /// Google would refuse gets Google's error page (400), not a redirect.
+    /// </summary>
+    private IResult Consent(HttpContext context)
     {
+        var query = context.Request.Query;
+        var redirectUri = query["redirect_uri"].ToString();
+        if (query["client_id"] != ClientId || query["response_type"] != "code" || !Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
+            return Results.Text("fake Google: Error 400: invalid_request (client, response type or redirect URI)", statusCode: 400);
+        var challenge = query["code_challenge"].ToString();
+        if (query["code_challenge_method"] != "S256" || !System.Text.RegularExpressions.Regex.IsMatch(challenge, "^[A-Za-z0-9_-]{43}$"))
+            return Results.Text("fake Google: Error 400: invalid_request (PKCE S256 code_challenge required)", statusCode: 400);
+        if (context.Request.Cookies[AccountCookie] is not { Length: > 0 } email)
+            return Results.Text("fake Google: sign in first", statusCode: 401);
+
         var code = "4/code-" + Guid.NewGuid().ToString("N");
-        var grant = new Grant(code, email, expiresIn, "1//refresh-" + Guid.NewGuid().ToString("N"));
+        var grant = new Grant(code, email, _tokenLifetimes.GetValueOrDefault(email, 3600), "1//refresh-" + Guid.NewGuid().ToString("N"), challenge, redirectUri);
         _codes[code] = grant;
-        return (code, grant);
+        _grants.Enqueue(grant);
+        var back = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(redirectUri,
+            new Dictionary<string, string?> { ["state"] = query["state"].ToString(), ["code"] = code, ["scope"] = query["scope"].ToString() });
+        return Results.Redirect(back);
     }
 
     /// <summary>The user revoked the app's access at Google: its refresh token stops working.</summary>
@@ -107,6 +139,11 @@ public sealed class FakeGoogleOAuthServer : IAsyncDisposable
         {
             case "authorization_code":
                 if (!_codes.TryRemove(form.GetValueOrDefault("code") ?? "", out var grant)) return Error("invalid_grant");
+                if (form.GetValueOrDefault("code_verifier") is not { Length: > 0 } verifier)
+                    return Error("invalid_grant", description: "Missing code verifier.");
+                if (Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))) != grant.CodeChallenge)
+                    return Error("invalid_grant", description: "Invalid code verifier.");
+                if (form.GetValueOrDefault("redirect_uri") != grant.RedirectUri) return Error("redirect_uri_mismatch");
                 _refreshTokens[grant.RefreshToken] = grant;
                 return Results.Json(new
                 {

@@ -5,6 +5,8 @@ public sealed class GoogleServerFixture : IAsyncLifetime
 {
     public const string ApiBaseUrl = "https://api.cinemasync.test";
     public const string FrontendUrl = "https://app.cinemasync.test";
+    /// <summary>A configured frontend on another site than the API (its navigations are <c>cross-site</c>).</summary>
+    public const string PartnerFrontendUrl = "https://watch.partner.test";
 
     public FakeGoogleOAuthServer Google { get; private set; } = null!;
     public TestServer Server { get; private set; } = null!;
@@ -20,7 +22,7 @@ public sealed class GoogleServerFixture : IAsyncLifetime
             ["GOOGLE_OAUTH_TOKEN_URL"] = Google.TokenUrl.ToString(),
             ["GOOGLE_OAUTH_REVOKE_URL"] = Google.RevokeUrl.ToString(),
             ["API_BASE_URL"] = ApiBaseUrl,
-            ["FRONTEND_URL"] = FrontendUrl + ",https://other.cinemasync.test",
+            ["FRONTEND_URL"] = FrontendUrl + ",https://other.cinemasync.test," + PartnerFrontendUrl,
         });
     }
 

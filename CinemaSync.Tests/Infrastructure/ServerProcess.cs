@@ -33,7 +33,12 @@ public sealed class ServerProcess : IAsyncDisposable
         return Path.Combine(path, project + ".dll");
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, int? port = null)
+    /// <param name="generousRateLimits">
+    /// False: the server's own default rate limits, as a user's server has them (else
+    /// <see cref="TestServer.GenerousRateLimits"/>, since tests drive it faster than people do).
+    /// </param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, int? port = null,
+        bool generousRateLimits = true)
     {
         port ??= FreePorts.Next();
         var info = new ProcessStartInfo("dotnet", [WebAssemblyPath])
@@ -46,7 +51,8 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Auth__DevLogin"] = "true";
         info.Environment["JWT_SECRET"] = TestServer.JwtSecret;
         info.Environment["CINEMASYNC_DATA_DIR"] = dataDirectory;
-        foreach (var (key, value) in TestServer.GenerousRateLimits) info.Environment[key.Replace(":", "__")] = value;
+        if (generousRateLimits)
+            foreach (var (key, value) in TestServer.GenerousRateLimits) info.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = ChildProcess.Start(info);

@@ -21,6 +21,12 @@ public sealed class TestServer : IAsyncDisposable
         ["RateLimits:ReactionsPerSecond"] = "100000", ["RateLimits:ReactionsBurst"] = "100000",
         ["RateLimits:PlaybackPerSecond"] = "100000", ["RateLimits:PlaybackBurst"] = "100000",
         ["RateLimits:JoinsPerSecond"] = "100000", ["RateLimits:JoinsBurst"] = "100000",
+        ["RateLimits:LeavesPerSecond"] = "100000", ["RateLimits:LeavesBurst"] = "100000",
+        ["RateLimits:StatusPerSecond"] = "100000", ["RateLimits:StatusBurst"] = "100000",
+        ["RateLimits:SyncTimePerSecond"] = "100000", ["RateLimits:SyncTimeBurst"] = "100000",
+        ["RateLimits:ModerationPerSecond"] = "100000", ["RateLimits:ModerationBurst"] = "100000",
+        ["RateLimits:QueuePerSecond"] = "100000", ["RateLimits:QueueBurst"] = "100000",
+        ["Users:RoomCreationLimit"] = "100000",
         ["Auth:LoginRateLimitPerMinute"] = "100000", ["Auth:OAuthRateLimitPerMinute"] = "100000",
     };
 
@@ -109,6 +115,25 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     public Task<RoomClient> ConnectAsync(TestUser user) => RoomClient.ConnectAsync(BaseAddress, user.Token);
+
+    /// <summary>A new user, connected to the hub and joined to the room (the caller disposes the client).</summary>
+    public async Task<(TestUser User, RoomClient Client)> JoinedUserAsync(string roomId, string displayName, string? password = null)
+    {
+        var user = await SignInAsync(displayName);
+        var client = await ConnectAsync(user);
+        (await client.JoinAsync(roomId, password)).AssertOk();
+        return (user, client);
+    }
+
+    /// <summary>A new room (REST) whose new host is connected to the hub and joined.</summary>
+    public async Task<(string RoomId, TestUser Host, RoomClient HostClient)> HostedRoomAsync(object? body = null)
+    {
+        var host = await SignInAsync("Host");
+        var roomId = (await CreateRoomAsync(host, body)).Str("room_id");
+        var client = await ConnectAsync(host);
+        (await client.JoinAsync(roomId)).AssertOk();
+        return (roomId, host, client);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -90,7 +90,8 @@ public sealed class ReadinessTests
     [Fact]
     public async Task Ready_TurnsUnhealthy_WhileTheStoreCannotBeWritten_AndHealthyAfter()
     {
-        await using var server = await TestServer.StartAsync();
+        // Every request probes (the default reuses a probe's result for a few seconds).
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Health:ProbeCacheDuration"] = "00:00:00" });
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/health/ready")).StatusCode);
 
         var dbPath = Path.Combine(server.DataDirectory, "cinemasync.db");

@@ -54,6 +54,28 @@ public sealed class RoomHubTests(ServerFixture fixture) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Events_CarryTheContractFieldsOnly_WhenBroadcast()
+    {
+        var (roomId, _, hostClient, _, members) = await RoomWithMembersAsync(1);
+        (await hostClient.InvokeAsync("update_playback", new { room_id = roomId, status = "playing", position = 1.0 })).AssertOk();
+        (await hostClient.InvokeAsync("chat_message", new { room_id = roomId, text = "hi" })).AssertOk();
+        (await hostClient.InvokeAsync("reaction", new { room_id = roomId, emoji = "🎉" })).AssertOk();
+
+        var client = members[0];
+        var playback = (await client.WaitForAsync("playback_updated")).Single();
+        var chat = (await client.WaitForAsync("new_chat_message")).Single();
+        var reaction = (await client.WaitForAsync("new_reaction")).Single();
+        var joined = (await hostClient.WaitForAsync("user_joined")).Single();
+
+        static IEnumerable<string> Fields(JsonElement e) => e.EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["by", "playback_state", "room_id", "seq"], Fields(playback));
+        Assert.Equal(["message", "room_id", "seq"], Fields(chat));
+        Assert.Equal(["emoji", "room_id", "sent_at", "seq", "user_id"], Fields(reaction));
+        Assert.Equal(["room_id", "seq", "user"], Fields(joined));
+        Assert.All(client.Events.Concat(hostClient.Events), e => Assert.False(e.Payload.TryGetProperty("name", out _), $"{e.Name} has a name field"));
+    }
+
+    [Fact]
     public async Task UpdatePlayback_RefusedWithNotHost_WhenAMemberTries()
     {
         var (roomId, host, _, _, members) = await RoomWithMembersAsync(1);

@@ -13,7 +13,7 @@ public static class Problems
         ErrorCodes.Forbidden or ErrorCodes.NotHost or ErrorCodes.NotMember
             or ErrorCodes.InvalidPassword or ErrorCodes.Banned => StatusCodes.Status403Forbidden,
         ErrorCodes.RoomNotFound or ErrorCodes.FileNotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.StaleVersion or ErrorCodes.RoomFull => StatusCodes.Status409Conflict,
+        ErrorCodes.StaleVersion or ErrorCodes.RoomFull or ErrorCodes.LimitReached => StatusCodes.Status409Conflict,
         ErrorCodes.RoomClosed => StatusCodes.Status410Gone,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.DriveError => StatusCodes.Status502BadGateway,
@@ -51,6 +51,7 @@ public static class Problems
         ErrorCodes.InvalidPassword => "Invalid password.",
         ErrorCodes.StaleVersion => "The playback state has changed.",
         ErrorCodes.RoomFull => "The room is full.",
+        ErrorCodes.LimitReached => "A limit of this room is reached.",
         ErrorCodes.Unavailable => "Try again.",
         ErrorCodes.NotConfigured => "Not configured on this server.",
         ErrorCodes.RateLimited => "Too many requests.",

@@ -19,7 +19,7 @@ public static class AuthApi
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
         auth.MapPost("/exchange", Exchange).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
-        auth.MapPost("/dev", DevLogin).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
+        auth.MapPost("/dev", DevLogin).AllowAnonymous(); // limited per display name, in the handler
         auth.MapGet("/me", Me).RequireAuthorization();
         return app;
     }
@@ -77,7 +77,8 @@ public static class AuthApi
 
     /// <summary>Signs in without Firebase: a new user with the given display name.</summary>
     private static async Task<Results<Ok<TokenBody>, ValidationProblem, ProblemHttpResult, NotFound>> DevLogin(
-        HttpRequest request, IOptions<AuthOptions> options, IGrainFactory grains, BackendTokens tokens, CancellationToken ct)
+        HttpRequest request, IOptions<AuthOptions> options, DevSignInLimiter limiter, IGrainFactory grains, BackendTokens tokens,
+        CancellationToken ct)
     {
         if (options.Value.DevLogin != true) return TypedResults.NotFound();
         if (await JsonBody.ReadAsync(request, ct) is not { } json)
@@ -86,6 +87,8 @@ public static class AuthApi
         var displayName = body.String("display_name", required: true, maxLength: TextRules.DisplayNameMaxLength, minLength: 1);
         if (displayName is not null && !TextRules.IsPrintable(displayName)) body.Fail("display_name", "must not contain control characters.");
         if (!body.IsValid) return Problems.Invalid(body);
+        using var lease = limiter.Acquire(displayName!);
+        if (!lease.IsAcquired) return RateLimits.Refuse(request.HttpContext, lease);
 
         var userId = "dev_" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 16);
         var profile = await grains.GetGrain<IUserGrain>(userId)

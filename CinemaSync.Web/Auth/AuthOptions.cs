@@ -16,7 +16,10 @@ public sealed class AuthOptions
     /// <summary><c>POST /api/auth/dev</c>; defaults to on in Development only; refused in Production.</summary>
     public bool? DevLogin { get; set; }
 
-    /// <summary>Sign-ins (<c>/api/auth/exchange</c>, <c>/api/auth/dev</c>) per client IP per minute; 0 turns the limit off.</summary>
+    /// <summary>
+    /// Sign-ins per minute: Firebase exchanges (<c>/api/auth/exchange</c>) per client IP, development
+    /// sign-ins (<c>/api/auth/dev</c>) per display name; 0 turns the limit off.
+    /// </summary>
     public int LoginRateLimitPerMinute { get; set; } = 10;
 
     /// <summary>Google OAuth requests per user (per IP for the anonymous callback) per minute; 0 turns the limit off.</summary>

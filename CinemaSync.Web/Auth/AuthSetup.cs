@@ -78,12 +78,20 @@ public static class AuthSetup
                 if (config["FIREBASE_SERVICE_ACCOUNT_KEY"] is { Length: > 0 } keyFile) o.ServiceAccountKey = keyFile;
                 if (config["FIREBASE_JWKS_URL"] is { Length: > 0 } jwks) o.JwksUrl = jwks;
                 if (config["FIREBASE_AUTH_EMULATOR_HOST"] is { Length: > 0 } emulator) o.AuthEmulatorHost = emulator;
+                if (config["FIREBASE_API_KEY"] is { Length: > 0 } apiKey) o.ApiKey = apiKey;
+                if (config["FIREBASE_AUTH_DOMAIN"] is { Length: > 0 } authDomain) o.AuthDomain = authDomain;
+                if (config["FIREBASE_SIGN_IN_PROVIDERS"] is { Length: > 0 } providers) o.SignInProviders = providers;
                 if (o.ProjectId.Length == 0 && o.ServiceAccountKey.Length > 0) o.ProjectId = FirebaseOptions.ReadProjectId(o.ServiceAccountKey);
             })
             .Validate(o => isDevelopment || !o.EmulatorEnabled,
                 "FIREBASE_AUTH_EMULATOR_HOST is set outside Development: the Firebase Auth emulator's unsigned tokens would be accepted. Unset it (or run with ASPNETCORE_ENVIRONMENT=Development).")
             .Validate(o => Uri.TryCreate(o.JwksUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp),
                 "FIREBASE_JWKS_URL must be an absolute http(s) URL.")
+            .Validate(o => o.AuthEmulatorUrl is null
+                           || (Uri.TryCreate(o.AuthEmulatorUrl, UriKind.Absolute, out var e) && (e.Scheme == Uri.UriSchemeHttp || e.Scheme == Uri.UriSchemeHttps)),
+                "FIREBASE_AUTH_EMULATOR_HOST must be host:port (e.g. 127.0.0.1:9099) or an http(s) URL.")
+            .Validate(o => o.Providers.Count > 0 && o.Providers.All(FirebaseOptions.KnownSignInProviders.Contains),
+                $"FIREBASE_SIGN_IN_PROVIDERS must list one or more of: {string.Join(", ", FirebaseOptions.KnownSignInProviders)} (comma-separated).")
             .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(5), "Firebase:ClockSkew must be between 0 and 5 minutes.")
             .ValidateOnStart();
         builder.Services.AddHttpClient(FirebaseSigningKeys.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
@@ -100,7 +108,11 @@ public static class AuthSetup
         var firebase = app.Services.GetRequiredService<IOptions<FirebaseOptions>>().Value;
         if (!firebase.IsConfigured)
             app.Logger.LogInformation("Firebase sign-in is off: set FIREBASE_PROJECT_ID or FIREBASE_SERVICE_ACCOUNT_KEY to enable POST /api/auth/exchange.");
-        else if (firebase.EmulatorEnabled)
+        else if (!firebase.WebSignInConfigured)
+            app.Logger.LogWarning("Firebase tokens are accepted, but the watch page cannot sign in with Firebase: set FIREBASE_API_KEY (the Firebase web app's API key).");
+        if (!firebase.WebSignInConfigured && app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevLogin != true)
+            app.Logger.LogWarning("Nobody can sign in on the watch page: development sign-in is off and Firebase is not configured (FIREBASE_PROJECT_ID and FIREBASE_API_KEY).");
+        if (firebase.EmulatorEnabled)
             app.Logger.LogWarning("FIREBASE_AUTH_EMULATOR_HOST is set: unsigned Firebase emulator tokens are accepted. Never use this outside development.");
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using CinemaSync.Grains.Abstractions;
 using CinemaSync.Web.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -9,9 +10,10 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace CinemaSync.Web.Auth;
 
 /// <summary>
-/// Rate limits for sign-in and Google OAuth (ASP.NET Core rate limiter, fixed one-minute windows):
-/// sign-in per client IP; OAuth per user, or per IP for the anonymous callback. Over the limit:
-/// <c>429</c> problem with <c>error: rate_limited</c> and <c>Retry-After</c>.
+/// Rate limits for sign-in and Google OAuth (fixed one-minute windows): the Firebase exchange per
+/// client IP; the development sign-in per display name (<see cref="DevSignInLimiter"/>); OAuth
+/// per user, or per IP for the anonymous callback. Over the limit: <c>429</c> problem with
+/// <c>error: rate_limited</c> and <c>Retry-After</c>.
 /// </summary>
 public static class RateLimits
 {
@@ -20,15 +22,11 @@ public static class RateLimits
 
     public static WebApplicationBuilder AddCinemaSyncRateLimits(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<DevSignInLimiter>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                await Problems.Error(ErrorCodes.RateLimited, "Too many requests; try again shortly.").ExecuteAsync(context.HttpContext);
-            };
+            limiter.OnRejected = (context, _) => new ValueTask(Refuse(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
             limiter.AddPolicy(Login, http => PerMinute("ip:" + ClientIp(http), Options(http).LoginRateLimitPerMinute));
             limiter.AddPolicy(OAuth, http =>
             {
@@ -39,11 +37,19 @@ public static class RateLimits
         return builder;
     }
 
+    /// <summary>The refusal of a lease that was not granted: <c>Retry-After</c> when the limiter knows it, and the problem.</summary>
+    internal static ProblemHttpResult Refuse(HttpContext http, RateLimitLease lease)
+    {
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return Problems.Error(ErrorCodes.RateLimited, "Too many requests; try again shortly.");
+    }
+
     private static AuthOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
 
     private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static RateLimitPartition<string> PerMinute(string key, int permits) =>
+    internal static RateLimitPartition<string> PerMinute(string key, int permits) =>
         permits <= 0
             ? RateLimitPartition.GetNoLimiter(key)
             : RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
@@ -52,4 +58,21 @@ public static class RateLimits
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             });
+}
+
+/// <summary>
+/// The development sign-in's limit: <c>Auth:LoginRateLimitPerMinute</c> sign-ins per minute per
+/// display name (trimmed, case-insensitive), not per IP. Dev sign-in exists to try the server
+/// from one machine, where many people (or the load tester's simulated members) sign in from
+/// one address; the name is the only identity it has, so that is what the limit counts. The
+/// Firebase exchange keeps its per-IP limit. Idle names are dropped by the limiter.
+/// </summary>
+public sealed class DevSignInLimiter(IOptions<AuthOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
+        name => RateLimits.PerMinute(name, options.Value.LoginRateLimitPerMinute), StringComparer.Ordinal);
+
+    public RateLimitLease Acquire(string displayName) => _limiter.AttemptAcquire(displayName.Trim().ToUpperInvariant());
+
+    public void Dispose() => _limiter.Dispose();
 }

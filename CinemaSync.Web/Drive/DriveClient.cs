@@ -12,10 +12,14 @@ namespace CinemaSync.Web.Drive;
 /// <c>alt=media</c> downloads with <c>Range</c>. Every call retries 429, 5xx and network errors (at most
 /// <see cref="DriveOptions.MaxAttempts"/> tries, exponential backoff with jitter, <c>Retry-After</c>
 /// honoured), and retries once with a refreshed token when Drive answers 401. Drive's 404 becomes
-/// <c>file_not_found</c>, anything else <c>drive_error</c>.
+/// <c>file_not_found</c>, anything else <c>drive_error</c>. Media downloads go through the named client
+/// <see cref="StreamClientName"/>, whose connection pool is not the one of metadata calls.
 /// </summary>
-public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options, ILogger<DriveClient> log)
+public sealed class DriveClient(HttpClient http, IHttpClientFactory clients, IOptions<DriveOptions> options, ILogger<DriveClient> log)
 {
+    /// <summary>The named <see cref="HttpClient"/> of stream bytes (its own pool, <c>Stream:MaxConnections</c>).</summary>
+    public const string StreamClientName = "drive-stream";
+
     /// <summary>What this server reads of a file.</summary>
     public const string FileFields = "id,name,mimeType,size,modifiedTime,thumbnailLink,videoMediaMetadata(durationMillis)";
 
@@ -30,7 +34,7 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options,
             .Append("&supportsAllDrives=true&includeItemsFromAllDrives=true");
         if (!string.IsNullOrEmpty(request.PageToken)) url.Append($"&pageToken={Uri.EscapeDataString(request.PageToken)}");
         if (!string.IsNullOrEmpty(request.OrderBy)) url.Append($"&orderBy={Uri.EscapeDataString(request.OrderBy)}");
-        using var response = await SendAsync(access, () => new HttpRequestMessage(HttpMethod.Get, url.ToString()),
+        using var response = await SendAsync(http, access, () => new HttpRequestMessage(HttpMethod.Get, url.ToString()),
             HttpCompletionOption.ResponseContentRead, ct);
         await EnsureSuccessAsync(response, "list files", ct);
         return await ReadJsonAsync<DriveFileList>(response, ct);
@@ -39,7 +43,7 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options,
     public async Task<DriveFile> GetAsync(DriveAccess access, string fileId, CancellationToken ct)
     {
         var url = $"{BaseUrl}/files/{Uri.EscapeDataString(fileId)}?fields={Uri.EscapeDataString(FileFields)}&supportsAllDrives=true";
-        using var response = await SendAsync(access, () => new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseContentRead, ct);
+        using var response = await SendAsync(http, access, () => new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseContentRead, ct);
         await EnsureSuccessAsync(response, "read the file", ct);
         return await ReadJsonAsync<DriveFile>(response, ct);
     }
@@ -51,7 +55,7 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options,
     public async Task<HttpResponseMessage> OpenMediaAsync(DriveAccess access, string fileId, string? range, string? ifRange, CancellationToken ct)
     {
         var url = $"{BaseUrl}/files/{Uri.EscapeDataString(fileId)}?alt=media&supportsAllDrives=true";
-        var response = await SendAsync(access, () =>
+        var response = await SendAsync(clients.CreateClient(StreamClientName), access, () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
@@ -63,7 +67,7 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options,
         throw new InvalidOperationException("unreachable");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(DriveAccess access, Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, DriveAccess access, Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken ct)
     {
         var token = await access.TokenAsync(ct);
         var refreshed = false;
@@ -77,7 +81,7 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options,
                 timeout.CancelAfter(Options.Timeout);
                 try
                 {
-                    response = await http.SendAsync(request, completion, timeout.Token);
+                    response = await client.SendAsync(request, completion, timeout.Token);
                 }
                 catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException && !ct.IsCancellationRequested)
                 {

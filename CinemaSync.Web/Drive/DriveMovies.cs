@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using CinemaSync.Grains.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.Drive;
 
 /// <summary>Drive files as movies: listings, and metadata cached in <see cref="IMovieMetadataGrain"/>s for <see cref="DriveOptions.MetadataTtl"/>.</summary>
-public sealed class DriveMovies(DriveClient drive, DriveAccounts accounts, IGrainFactory grains, IOptions<DriveOptions> options, TimeProvider clock)
+public sealed partial class DriveMovies(DriveClient drive, DriveAccounts accounts, IGrainFactory grains, IOptions<DriveOptions> options, TimeProvider clock)
 {
     public const string Fields = DriveClient.FileFields;
 
@@ -47,7 +48,22 @@ public sealed class DriveMovies(DriveClient drive, DriveAccounts accounts, IGrai
         grains.GetGrain<IMovieMetadataGrain>(MovieOwners.CacheKey(access.Owner, access.UserId, fileId)).ForgetAsync();
 
     /// <summary>
-    /// Checks that a room video on Drive is readable — by the service account, or with owner "user" by
+    /// The one rule for Drive files in rooms: only a <c>video/*</c> file (a plain media type, no parameters)
+    /// can become a room video or queue item, or be streamed, and its type is what the proxy answers with.
+    /// </summary>
+    /// <exception cref="DriveException"><c>invalid_payload</c> (400): not a video.</exception>
+    public static void EnsureVideo(MovieInfo movie)
+    {
+        if (!VideoType().IsMatch(movie.MimeType))
+            throw new DriveException(ErrorCodes.InvalidPayload,
+                $"The Drive file is not a video ({(movie.MimeType.Length is > 0 and <= 100 ? movie.MimeType : "unknown type")}); only video files can be watched.");
+    }
+
+    [GeneratedRegex("^video/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")]
+    private static partial Regex VideoType();
+
+    /// <summary>
+    /// Checks that a room video on Drive is a video (<see cref="EnsureVideo"/>) and readable — by the service account, or with owner "user" by
     /// <paramref name="userId"/>'s own Drive — and fills in its name, size, type and duration.
     /// </summary>
     public async Task<(MovieSource Source, MovieInfo Movie)> ResolveVideoAsync(MovieSource source, string userId, CancellationToken ct)
@@ -55,6 +71,7 @@ public sealed class DriveMovies(DriveClient drive, DriveAccounts accounts, IGrai
         var owner = source.Owner == MovieOwners.User ? MovieOwners.User : MovieOwners.Service;
         var access = owner == MovieOwners.User ? accounts.User(userId) : accounts.Service();
         var movie = await GetAsync(access, source.FileId!, fresh: true, ct);
+        EnsureVideo(movie);
         return (source with
         {
             Owner = owner,

@@ -31,6 +31,9 @@ public sealed class DriveOptions
     /// <summary>Until Drive's response headers arrive (the body of a stream is not limited).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Connections to Drive for metadata and listings (their own pool: streams never take these).</summary>
+    public int MaxConnections { get; set; } = 256;
+
     public bool ServiceAccountConfigured => CredentialsPath.Length > 0;
 }
 
@@ -44,4 +47,10 @@ public sealed class StreamOptions
 
     /// <summary>The copy buffer per stream: memory per stream is about this, whatever the file size.</summary>
     public int BufferSize { get; set; } = 256 * 1024;
+
+    /// <summary>Streams one viewer may have open at once on this node; one more answers 429 <c>rate_limited</c>. 0 turns the cap off.</summary>
+    public int MaxConcurrentPerViewer { get; set; } = 3;
+
+    /// <summary>Connections to Drive for stream bytes: a pool of their own, so slow streams cannot starve metadata calls.</summary>
+    public int MaxConnections { get; set; } = 256;
 }

@@ -17,7 +17,11 @@ namespace CinemaSync.Web.Drive;
 /// The stream proxy. A room member asks <c>GET /api/rooms/{id}/stream-url</c> for a signed URL
 /// (bound to room, file, owner, viewer and — for the host's own Drive — whose OAuth token reads it);
 /// <c>GET /api/stream/{file_id}?owner=&amp;token=</c> then proxies Drive's bytes with <c>Range</c>,
-/// so a <c>&lt;video&gt;</c> tag plays it without ever seeing a Google token.
+/// so a <c>&lt;video&gt;</c> tag plays it without ever seeing a Google token. Only a <c>video/*</c> file
+/// streams, with its checked type as <c>Content-Type</c> (never Drive's header), <c>nosniff</c> and a
+/// sandboxing CSP, so a file cannot render as a page on this origin. A file from a user's own Drive
+/// streams only while that user is a participant of the room. A viewer has at most
+/// <c>Stream:MaxConcurrentPerViewer</c> streams open at once.
 /// </summary>
 public static class StreamApi
 {
@@ -45,6 +49,7 @@ public static class StreamApi
 
         var owner = OwnerOf(source);
         var driveUserId = owner == MovieOwners.User ? source.DriveUserId ?? view.HostId : null;
+        if (await OwnerHasLeftAsync(room, driveUserId)) return OwnerLeft();
         var (token, expiresAt) = tokens.Create(roomId, fileId, owner, userId, driveUserId);
         var url = $"{urls.Value.ApiBase(context.Request)}/api/stream/{Uri.EscapeDataString(fileId)}?owner={owner}&token={Uri.EscapeDataString(token)}";
         return TypedResults.Ok(new StreamUrl(url, expiresAt));
@@ -52,10 +57,20 @@ public static class StreamApi
 
     private static string OwnerOf(MovieSource source) => source.Owner == MovieOwners.User ? MovieOwners.User : MovieOwners.Service;
 
+    /// <summary>A user's own Drive serves a room only while that user is in it (<paramref name="driveUserId"/> null: the service account).</summary>
+    private static async Task<bool> OwnerHasLeftAsync(IRoomGrain room, string? driveUserId) =>
+        driveUserId is not null && await room.RoleOfAsync(driveUserId) is null;
+
+    private static ProblemHttpResult OwnerLeft() =>
+        Problems.Error(ErrorCodes.Forbidden, "The video comes from the Drive of someone who has left the room; it no longer streams.");
+
     /// <summary>The proxy: checks the token and the room, then copies Drive's answer to the client.</summary>
     private static async Task<IResult> Stream(string fileId, HttpContext context, StreamTokens tokens, IGrainFactory grains,
-        DriveAccounts accounts, DriveMovies movies, DriveClient drive, IOptions<StreamOptions> options)
+        DriveAccounts accounts, DriveMovies movies, DriveClient drive, StreamSlots slots, IOptions<StreamOptions> options)
     {
+        // Whatever this answers (bytes or a problem), nothing of it is sniffed or runs as a page here.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.ContentSecurityPolicy = "sandbox";
         var query = context.Request.Query;
         if (query["token"].ToString() is not { Length: > 0 } token)
             return Problems.Error(ErrorCodes.Unauthorized, "A stream token is required: ask GET /api/rooms/{room_id}/stream-url for a stream URL.");
@@ -77,13 +92,16 @@ public static class StreamApi
         if (view.MovieSource is not { Type: MovieSourceTypes.GoogleDrive } source || source.FileId != fileId || OwnerOf(source) != grant.Owner
             || (grant.Owner == MovieOwners.User && (source.DriveUserId ?? view.HostId) != grant.DriveUserId))
             return Problems.Error(ErrorCodes.Forbidden, "The room's video has changed; ask for a new stream URL.");
+        if (grant.Owner == MovieOwners.User && await OwnerHasLeftAsync(room, grant.DriveUserId)) return OwnerLeft();
 
         var ct = context.RequestAborted;
         HttpResponseMessage? upstream = null;
+        IDisposable? slot = null;
         try
         {
             var access = grant.Owner == MovieOwners.User ? accounts.User(grant.DriveUserId!) : accounts.Service();
             var movie = await movies.GetAsync(access, fileId, fresh: false, ct);
+            DriveMovies.EnsureVideo(movie);
             if (HttpMethods.IsHead(context.Request.Method))
             {
                 // Size and type from the (cached) metadata; Drive's bytes are not asked for.
@@ -104,6 +122,12 @@ public static class StreamApi
             // A malformed or multi-part Range is ignored: the whole file (RFC 9110 allows it).
             var ifRange = range is null ? null : context.Request.Headers.IfRange.ToString() is { Length: > 0 } ir ? ir : null;
 
+            slot = slots.TryAcquire(grant.ViewerId);
+            if (slot is null)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return Problems.Error(ErrorCodes.RateLimited, $"At most {slots.Limit} streams at once per viewer; close another player first.");
+            }
             upstream = await drive.OpenMediaAsync(access, fileId, range, ifRange, ct);
             if (upstream.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
             {
@@ -113,8 +137,8 @@ public static class StreamApi
                 upstream.Dispose();
                 return RangeNotSatisfiable(context, size);
             }
-            var result = new DriveStreamResult(upstream, movie.MimeType, options.Value.BufferSize);
-            upstream = null; // the result owns it now
+            var result = new DriveStreamResult(upstream, slot, movie.MimeType, options.Value.BufferSize);
+            (upstream, slot) = (null, null); // the result owns them now
             return result;
         }
         catch (DriveException ex)
@@ -124,6 +148,7 @@ public static class StreamApi
         finally
         {
             upstream?.Dispose();
+            slot?.Dispose();
         }
     }
 
@@ -149,17 +174,20 @@ public static class StreamApi
     /// <summary>
     /// Copies Drive's answer to the client one bounded buffer at a time: memory stays flat whatever the size.
     /// The copy runs on <see cref="HttpContext.RequestAborted"/>, so a client that goes away stops it,
-    /// and disposing Drive's response closes the upstream connection mid-body.
+    /// and disposing Drive's response closes the upstream connection mid-body. <c>Content-Type</c> is the
+    /// checked video type of the metadata, not what Drive's response says. The viewer's stream slot is
+    /// given back when the copy ends.
     /// </summary>
-    private sealed class DriveStreamResult(HttpResponseMessage upstream, string fallbackType, int bufferSize) : IResult
+    private sealed class DriveStreamResult(HttpResponseMessage upstream, IDisposable slot, string videoType, int bufferSize) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
             using var _ = upstream;
+            using var __ = slot;
             var response = context.Response;
             var content = upstream.Content.Headers;
             response.StatusCode = (int)upstream.StatusCode;
-            response.ContentType = content.ContentType?.ToString() is { Length: > 0 } type ? type : fallbackType;
+            response.ContentType = videoType;
             if (content.ContentLength is { } length) response.ContentLength = length;
             if (content.ContentRange is { } contentRange) response.Headers.ContentRange = contentRange.ToString();
             if (upstream.Headers.ETag is { } etag) response.Headers.ETag = etag.ToString();

@@ -29,7 +29,7 @@ public sealed partial class GoogleAccountService : IDisposable
     private readonly IDataProtector _protector;
     private readonly TimeProvider _clock;
     private readonly ILogger<GoogleAccountService> _logger;
-    private readonly Lazy<GoogleAuthorizationCodeFlow> _flow;
+    private readonly Lazy<PkceGoogleAuthorizationCodeFlow> _flow;
 
     public GoogleAccountService(IOptions<GoogleOAuthOptions> options, IGrainFactory grains, IDataProtectionProvider dataProtection,
         TimeProvider clock, ILogger<GoogleAccountService> logger)
@@ -39,7 +39,7 @@ public sealed partial class GoogleAccountService : IDisposable
         _protector = dataProtection.CreateProtector(ProtectorPurpose);
         _clock = clock;
         _logger = logger;
-        _flow = new Lazy<GoogleAuthorizationCodeFlow>(() => GoogleOAuthFlow.Create(_options));
+        _flow = new Lazy<PkceGoogleAuthorizationCodeFlow>(() => GoogleOAuthFlow.Create(_options));
     }
 
     /// <summary>False when <c>GOOGLE_CLIENT_ID</c>/<c>GOOGLE_CLIENT_SECRET</c> are missing.</summary>
@@ -113,36 +113,60 @@ public sealed partial class GoogleAccountService : IDisposable
         }
     }
 
-    /// <summary>Starts the round trip: Google's consent URL with a new single-use <c>state</c> bound to the user.</summary>
-    internal async Task<string> CreateAuthorizationUrlAsync(string userId, string redirectUri)
+    /// <summary>
+    /// Starts the round trip: a new single-use <c>state</c> bound to the user, with a PKCE code verifier
+    /// kept beside it. Returns this API's start link (<see cref="GoogleOAuthOptions.StartPath"/>), which the
+    /// user's browser opens to get its binding cookie and be sent on to Google.
+    /// </summary>
+    internal async Task<string> CreateStartUrlAsync(string userId, string apiBase)
     {
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32)); // 43 characters, RFC 7636's minimum entropy
         string state;
         do state = Base64Url(RandomNumberGenerator.GetBytes(32));
-        while (!await _grains.GetGrain<IOAuthStateGrain>(state).BeginAsync(userId, _options.StateLifetime));
+        while (!await _grains.GetGrain<IOAuthStateGrain>(state).BeginAsync(userId, verifier, _options.StateLifetime));
+        return $"{apiBase}{GoogleOAuthOptions.StartPath}?state={state}";
+    }
 
+    /// <summary>
+    /// The start link, opened by a browser with binding secret <paramref name="browserSecret"/>: binds the
+    /// state to that browser (the first to open it keeps it) and returns Google's consent URL with the
+    /// state and the S256 code challenge; null when the state is unknown, expired or another browser's.
+    /// </summary>
+    internal async Task<string?> StartAsync(string state, string browserSecret, string redirectUri)
+    {
+        if (!StateFormat().IsMatch(state)) return null;
+        var verifier = await _grains.GetGrain<IOAuthStateGrain>(state).ClaimAsync(GoogleBrowserBinding.Hash(browserSecret));
+        if (verifier is null) return null;
         var request = (GoogleAuthorizationCodeRequestUrl)_flow.Value.CreateAuthorizationCodeRequest(redirectUri);
         request.AccessType = "offline";
         request.State = state;
+        request.CodeChallenge = Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+        request.CodeChallengeMethod = "S256";
         return request.Build().AbsoluteUri;
     }
 
     /// <summary>
-    /// Ends the round trip: consumes the state, exchanges the code and stores the tokens. Returns
-    /// null on success or a short machine reason (<c>invalid_state</c>, <c>exchange_failed</c>, …).
+    /// Ends the round trip: consumes the state, which must be bound to this browser (<paramref name="browserSecret"/>,
+    /// null when it sent no binding cookie), exchanges the code with the PKCE verifier and stores the tokens.
+    /// Returns null on success or a short machine reason (<c>invalid_state</c>, <c>browser_mismatch</c>,
+    /// <c>exchange_failed</c>, …).
     /// </summary>
-    internal async Task<string?> CompleteAsync(string state, string? code, string? googleError, string? callerUserId,
+    internal async Task<string?> CompleteAsync(string state, string? browserSecret, string? code, string? googleError, string? callerUserId,
         string redirectUri, CancellationToken cancellationToken)
     {
         if (!StateFormat().IsMatch(state)) return "invalid_state";
-        var userId = await _grains.GetGrain<IOAuthStateGrain>(state).ConsumeAsync();
-        if (userId is null || (callerUserId is not null && callerUserId != userId)) return "invalid_state";
+        // Consumed whatever the outcome: a state that reached the wrong browser is dead for everyone.
+        var grant = await _grains.GetGrain<IOAuthStateGrain>(state).ConsumeAsync(browserSecret is null ? "" : GoogleBrowserBinding.Hash(browserSecret));
+        if (grant is null) return browserSecret is null ? "browser_mismatch" : "invalid_state";
+        var userId = grant.UserId;
+        if (callerUserId is not null && callerUserId != userId) return "invalid_state";
         if (googleError is not null) return ReasonFormat().IsMatch(googleError) ? googleError : "access_denied";
         if (string.IsNullOrEmpty(code)) return "missing_code";
 
         TokenResponse response;
         try
         {
-            response = await _flow.Value.ExchangeCodeForTokenAsync(userId, code, redirectUri, cancellationToken);
+            response = await _flow.Value.ExchangeCodeForTokenAsync(userId, code, grant.CodeVerifier, redirectUri, cancellationToken);
         }
         catch (TokenResponseException ex)
         {

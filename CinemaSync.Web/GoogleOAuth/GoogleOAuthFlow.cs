@@ -6,12 +6,13 @@ namespace CinemaSync.Web.GoogleOAuth;
 
 /// <summary>
 /// Google.Apis.Auth's authorization code flow on the configured endpoints. The initializer's URL
-/// constructor is protected, hence the subclass. No data store: tokens are kept, encrypted, by
+/// constructor is protected, hence the subclass. PKCE (S256) on every round trip: the code verifier is
+/// made by <see cref="GoogleAccountService"/> and kept with the state, server-side. No data store: tokens are kept, encrypted, by
 /// <see cref="GoogleAccountService"/> in the user's grain.
 /// </summary>
 public static class GoogleOAuthFlow
 {
-    public static GoogleAuthorizationCodeFlow Create(GoogleOAuthOptions options) => new(new EndpointInitializer(options));
+    public static PkceGoogleAuthorizationCodeFlow Create(GoogleOAuthOptions options) => new(new EndpointInitializer(options));
 
     private sealed class EndpointInitializer : GoogleAuthorizationCodeFlow.Initializer
     {

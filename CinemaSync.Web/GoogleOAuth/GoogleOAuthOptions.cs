@@ -14,6 +14,7 @@ public sealed class GoogleOAuthOptions
     public const string DefaultTokenUrl = "https://oauth2.googleapis.com/token";
     public const string DefaultRevokeUrl = "https://oauth2.googleapis.com/revoke";
     public const string CallbackPath = "/api/google/callback";
+    public const string StartPath = "/api/google/start";
     public const string DriveReadOnlyScope = "https://www.googleapis.com/auth/drive.readonly";
 
     public static readonly string[] Scopes = ["openid", "email", DriveReadOnlyScope];
@@ -30,6 +31,12 @@ public sealed class GoogleOAuthOptions
     /// <summary>Where the callback redirects the browser; empty: <c>/</c> of this API.</summary>
     public string FrontendUrl { get; set; } = "";
 
+    /// <summary>
+    /// Every <c>FRONTEND_URL</c> origin: pages there may open the start link even from another site
+    /// (checked by the <c>Referer</c> origin when the browser says <c>Sec-Fetch-Site: cross-site</c>).
+    /// </summary>
+    public List<string> FrontendOrigins { get; set; } = [];
+
     /// <summary>How long an authorization <c>state</c> stays usable.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -38,9 +45,9 @@ public sealed class GoogleOAuthOptions
 
     public bool IsConfigured => ClientId.Length > 0 && ClientSecret.Length > 0;
 
-    public string RedirectUri(HttpRequest request)
-    {
-        var baseUrl = ApiBaseUrl.Length > 0 ? ApiBaseUrl : $"{request.Scheme}://{request.Host}{request.PathBase}";
-        return baseUrl.TrimEnd('/') + CallbackPath;
-    }
+    /// <summary>This API's public base URL, without a trailing slash: <see cref="ApiBaseUrl"/>, else the request's own.</summary>
+    public string ApiBase(HttpRequest request) =>
+        (ApiBaseUrl.Length > 0 ? ApiBaseUrl : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+
+    public string RedirectUri(HttpRequest request) => ApiBase(request) + CallbackPath;
 }

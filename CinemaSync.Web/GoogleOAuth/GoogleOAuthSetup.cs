@@ -16,17 +16,26 @@ public static class GoogleOAuthSetup
                 if (config["GOOGLE_OAUTH_REVOKE_URL"] is { Length: > 0 } revoke) o.RevokeUrl = revoke;
                 if (config["API_BASE_URL"] is { Length: > 0 } api) o.ApiBaseUrl = api;
                 if (config["FRONTEND_URL"] is { Length: > 0 } frontend)
-                    o.FrontendUrl = frontend.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+                {
+                    var origins = frontend.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    o.FrontendUrl = origins.FirstOrDefault() ?? "";
+                    o.FrontendOrigins = origins.Select(OriginOf).ToList();
+                }
             })
             .Validate(o => IsHttpUrl(o.AuthUrl) && IsHttpUrl(o.TokenUrl) && IsHttpUrl(o.RevokeUrl),
                 "GOOGLE_OAUTH_AUTH_URL, GOOGLE_OAUTH_TOKEN_URL and GOOGLE_OAUTH_REVOKE_URL must be absolute http(s) URLs.")
             .Validate(o => o.ApiBaseUrl.Length == 0 || IsHttpUrl(o.ApiBaseUrl), "API_BASE_URL must be an absolute http(s) URL.")
-            .Validate(o => o.FrontendUrl.Length == 0 || IsHttpUrl(o.FrontendUrl), "FRONTEND_URL must list absolute http(s) origins.")
+            .Validate(o => (o.FrontendUrl.Length == 0 || IsHttpUrl(o.FrontendUrl)) && o.FrontendOrigins.All(IsHttpUrl),
+                "FRONTEND_URL must list absolute http(s) origins.")
             .Validate(o => o.StateLifetime > TimeSpan.Zero, "Google:StateLifetime must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GoogleAccountService>();
         return builder;
     }
+
+    /// <summary><c>scheme://host[:port]</c> of an absolute URL (what a <c>Referer</c> is compared with); the text itself otherwise (validation reports it).</summary>
+    internal static string OriginOf(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : url;
 
     private static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);

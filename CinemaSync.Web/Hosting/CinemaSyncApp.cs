@@ -70,12 +70,13 @@ public static class CinemaSyncApp
         app.MapCinemaSyncHealth();
         if (endpoints.Metrics == true) app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapClusterApi(app.Configuration, app.Environment);
+        app.MapConfigApi();
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapGoogleOAuthApi();
         app.MapMoviesApi();
         app.MapStreamApi();
-        app.MapHub<RoomHub>(RoomHub.Path, hub => hub.AllowStatefulReconnects = true);
+        app.MapCinemaSyncRealtime();
         app.LogAuthConfiguration();
         app.Logger.LogInformation("Environment: {Environment}; working directory {WorkingDirectory}; settings file {DotEnv}",
             app.Environment.EnvironmentName, Directory.GetCurrentDirectory(),

@@ -1,22 +1,67 @@
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Grains.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.Observability;
 
+public sealed class HealthOptions : IValidatedSettings
+{
+    public const string Section = "Health";
+
+    /// <summary>
+    /// How long a probe's result is reused. The health routes are anonymous and the storage probe is
+    /// a real write: without this, every request would be one.
+    /// </summary>
+    public TimeSpan ProbeCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<string> Problems()
+    {
+        if (ProbeCacheDuration < TimeSpan.Zero || ProbeCacheDuration > TimeSpan.FromMinutes(5))
+            yield return "Health:ProbeCacheDuration must be between 0 and 5 minutes.";
+    }
+}
+
+/// <summary>
+/// Each probe runs at most once per <see cref="HealthOptions.ProbeCacheDuration"/>, whoever asks;
+/// requests meanwhile share its result (or the run still under way).
+/// </summary>
+public sealed class HealthProbeCache(IOptions<HealthOptions> options, TimeProvider clock)
+{
+    private readonly Dictionary<string, (DateTimeOffset StartedAt, Task<HealthCheckResult> Result)> _last = new();
+
+    public Task<HealthCheckResult> GetAsync(string name, Func<Task<HealthCheckResult>> probe, CancellationToken cancellationToken)
+    {
+        Task<HealthCheckResult> result;
+        lock (_last)
+        {
+            var now = clock.GetUtcNow();
+            if (!_last.TryGetValue(name, out var last) || now - last.StartedAt >= options.Value.ProbeCacheDuration || now < last.StartedAt)
+                _last[name] = last = (now, probe());
+            result = last.Result;
+        }
+        return result.WaitAsync(cancellationToken);
+    }
+}
+
 /// <summary>The store accepts a real write within a short time.</summary>
-public sealed class StorageHealthCheck(IEnumerable<IStorageHealth> stores) : IHealthCheck
+public sealed class StorageHealthCheck(IEnumerable<IStorageHealth> stores, HealthProbeCache cache) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        cache.GetAsync("storage", ProbeAsync, cancellationToken);
+
+    /// <summary>Not tied to one request's cancellation: its result serves the requests that follow.</summary>
+    private async Task<HealthCheckResult> ProbeAsync()
     {
         foreach (var store in stores)
         {
             bool healthy;
             try
             {
-                healthy = await store.IsHealthyAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
+                healthy = await store.IsHealthyAsync().WaitAsync(Timeout);
             }
             catch (TimeoutException)
             {
@@ -29,16 +74,19 @@ public sealed class StorageHealthCheck(IEnumerable<IStorageHealth> stores) : IHe
 }
 
 /// <summary>The grains answer: the co-hosted silo is up, or a gateway of the cluster is reachable.</summary>
-public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+public sealed class ClusterHealthCheck(IGrainFactory grains, HealthProbeCache cache) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        cache.GetAsync("cluster", ProbeAsync, cancellationToken);
+
+    private async Task<HealthCheckResult> ProbeAsync()
     {
         try
         {
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3));
             return hosts.Count > 0 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s)") : HealthCheckResult.Unhealthy("no active silo");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             return HealthCheckResult.Unhealthy("the cluster does not answer", ex);
         }
@@ -51,6 +99,8 @@ public static class HealthSetup
 
     public static WebApplicationBuilder AddCinemaSyncHealth(this WebApplicationBuilder builder)
     {
+        builder.Services.AddValidatedSettings<HealthOptions>(builder.Configuration, HealthOptions.Section);
+        builder.Services.AddSingleton<HealthProbeCache>();
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);

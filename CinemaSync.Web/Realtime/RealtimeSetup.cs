@@ -1,3 +1,4 @@
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Rooms;
 
@@ -9,11 +10,25 @@ public static class RealtimeSetup
     {
         builder.Services.AddOptions<RealtimeOptions>().Bind(builder.Configuration.GetSection(RealtimeOptions.Section));
         builder.Services.AddSignalR().AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions));
-        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section));
+        builder.Services.AddValidatedSettings<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
         builder.Services.AddSingleton<HubRateLimiter>();
         builder.Services.AddSingleton<InviteTokens>();
         builder.Services.AddSingleton<RoomEventRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomEventRelay>());
         return builder;
+    }
+
+    /// <summary>
+    /// The hub at <see cref="RoomHub.Path"/>. A connection is closed when its token expires, so it
+    /// stops receiving room events then (a new token means a new connection).
+    /// </summary>
+    public static IEndpointRouteBuilder MapCinemaSyncRealtime(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<RoomHub>(RoomHub.Path, hub =>
+        {
+            hub.AllowStatefulReconnects = true;
+            hub.CloseOnAuthenticationExpiration = true;
+        });
+        return app;
     }
 }

@@ -200,17 +200,21 @@ public sealed class RoomEventRelay(
         }
     }
 
-    /// <summary>Re-subscribes to every room with local members, announcing this node's connections.</summary>
+    /// <summary>
+    /// Re-subscribes to every room with local members, announcing this node's connections. Those the
+    /// room does not accept (it removed them, and the one-way removal may never have arrived) are
+    /// dropped from the room's group here, so they receive nothing more.
+    /// </summary>
     public Task RefreshAllAsync(CancellationToken cancellationToken) => RefreshCoreAsync(cancellationToken);
 
     private async Task<int> RefreshCoreAsync(CancellationToken cancellationToken)
     {
-        List<(string RoomId, IRoomGrain Grain, IRoomObserver Reference, LocalConnection[] Connections)> work;
+        List<(string RoomId, IRoomGrain Grain, IRoomObserver Reference, NodeRoomObserver Observer, LocalConnection[] Connections)> work;
         lock (_gate)
         {
-            work = _rooms.Select(r => (r.Key, r.Value.Room, r.Value.Reference,
+            work = _rooms.Select(r => (r.Key, r.Value.Room, r.Value.Reference, r.Value.Observer,
                 r.Value.UserByConnection.Select(c => new LocalConnection { ConnectionId = c.Key, UserId = c.Value }).ToArray()))
-                .Where(r => r.Item4.Length > 0)
+                .Where(r => r.Item5.Length > 0)
                 .ToList();
         }
         var failed = 0;
@@ -219,8 +223,14 @@ public sealed class RoomEventRelay(
             {
                 try
                 {
-                    await room.Grain.SubscribeAsync(room.Reference, room.Connections)
+                    var refused = await room.Grain.SubscribeAsync(room.Reference, room.Connections)
                         .WaitAsync(CallTimeout, cancellationToken);
+                    foreach (var connectionId in refused)
+                    {
+                        logger.LogInformation("Room {RoomId}: connection {ConnectionId} is no longer in the room; it stops receiving its events",
+                            room.RoomId, connectionId);
+                        await room.Observer.OnConnectionRemovedAsync(connectionId);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {

@@ -63,14 +63,13 @@ public sealed class RoomHub(
         RoomResult<JoinResult>? result = null;
         try
         {
-            result = await Room(roomId!).JoinAsync(new JoinRoomCommand
+            result = await RoomJoins.JoinAsync(Room(roomId!), new JoinRoomCommand
             {
                 User = actor,
-                Password = password,
                 Connection = new RoomConnection { ConnectionId = connectionId, Node = node },
                 Invited = invite is not null,
                 LastSeq = lastSeq,
-            });
+            }, password);
         }
         finally
         {
@@ -93,7 +92,7 @@ public sealed class RoomHub(
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).LeaveAsync(actor.UserId);
         return result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
-    });
+    }, HubAction.Leave);
 
     [HubMethodName("update_playback")]
     public Task<object> UpdatePlayback(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -138,7 +137,7 @@ public sealed class RoomHub(
             var ack = new HubAcks.SyncTime(clientTime!.Value, receivedAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
             if (rtt is { } rttMs) await ReportRttAsync((int)rttMs);
             return ack;
-        });
+        }, HubAction.SyncTime);
     }
 
     /// <summary>Tells the rooms of this connection its RTT when its minimum of the last 8 changed.</summary>
@@ -157,7 +156,7 @@ public sealed class RoomHub(
         if (!body.IsValid) return Invalid(body);
         if (report!.RttMs is { } rtt) await ReportRttAsync(rtt);
         return Ack(await Room(roomId!).ReportStatusAsync(actor.UserId, report));
-    });
+    }, HubAction.Status);
 
     [HubMethodName("set_role")]
     public Task<object> SetRole(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -168,7 +167,7 @@ public sealed class RoomHub(
         if (role is not null and not (ParticipantRoles.CoHost or ParticipantRoles.Member)) body.Fail("role", "must be \"co_host\" or \"member\".");
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).SetRoleAsync(actor.UserId, userId!, role!));
-    });
+    }, HubAction.Moderation);
 
     [HubMethodName("transfer_host")]
     public Task<object> TransferHost(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -177,7 +176,7 @@ public sealed class RoomHub(
         var userId = RoomRequests.ReadUserId(body);
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).TransferHostAsync(actor.UserId, userId!));
-    });
+    }, HubAction.Moderation);
 
     [HubMethodName("kick_member")]
     public Task<object> KickMember(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -187,7 +186,7 @@ public sealed class RoomHub(
         var ban = body.Bool("ban") ?? false;
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).KickAsync(actor.UserId, userId!, ban));
-    });
+    }, HubAction.Moderation);
 
     [HubMethodName("update_settings")]
     public Task<object> UpdateSettings(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -197,7 +196,7 @@ public sealed class RoomHub(
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).UpdateSettingsAsync(actor.UserId, patch!);
         return result.IsOk ? new HubAcks.SettingsUpdated(result.Value!) : HubAcks.Fail(result);
-    });
+    }, HubAction.Moderation);
 
     [HubMethodName("queue_add")]
     public Task<object> QueueAdd(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -224,7 +223,7 @@ public sealed class RoomHub(
         }
         var result = await Room(roomId!).QueueAddAsync(actor.UserId, source! with { DurationMs = durationMs ?? source.DurationMs }, title);
         return result.IsOk ? new HubAcks.QueuedItem(result.Value!) : HubAcks.Fail(result);
-    }, HubAction.Playback);
+    }, HubAction.Queue);
 
     [HubMethodName("queue_remove")]
     public Task<object> QueueRemove(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -233,7 +232,7 @@ public sealed class RoomHub(
         var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).QueueRemoveAsync(actor.UserId, itemId!));
-    }, HubAction.Playback);
+    }, HubAction.Queue);
 
     [HubMethodName("queue_move")]
     public Task<object> QueueMove(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -243,7 +242,7 @@ public sealed class RoomHub(
         var index = body.Integer("index", required: true, min: 0, max: 10_000);
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).QueueMoveAsync(actor.UserId, itemId!, (int)index!.Value));
-    }, HubAction.Playback);
+    }, HubAction.Queue);
 
     [HubMethodName("play_next")]
     public Task<object> PlayNext(JsonElement payload) => Run(payload, async (actor, body) =>
@@ -252,7 +251,7 @@ public sealed class RoomHub(
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).PlayNextAsync(actor.UserId);
         return result.IsOk ? new HubAcks.Playback(result.Value!) : HubAcks.Fail(result);
-    }, HubAction.Playback);
+    }, HubAction.Queue);
 
     private static object Ack<T>(RoomResult<T> result) => result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
 
@@ -261,10 +260,10 @@ public sealed class RoomHub(
     private static object Invalid(PayloadReader body) => HubAcks.Fail(ErrorCodes.InvalidPayload, body.Summary);
 
     /// <summary>
-    /// Checks the token is still valid and the rate limit, reads the payload, and turns any failure
-    /// into an ack. A connection that keeps hitting the limit is closed.
+    /// Checks the token is still valid and the method's rate limit (every method has one), reads the
+    /// payload, and turns any failure into an ack. A connection that keeps hitting the limit is closed.
     /// </summary>
-    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction? limited = null,
+    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction limited,
         [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?>
@@ -278,11 +277,11 @@ public sealed class RoomHub(
         return ack;
     }
 
-    private async Task<object> RunUnmeasured(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction? limited)
+    private async Task<object> RunUnmeasured(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction limited)
     {
         if (Context.User is not { } user || user.IsExpired(clock.GetUtcNow()))
             return HubAcks.Fail(ErrorCodes.Unauthorized, "The token has expired; sign in again and reconnect.");
-        if (limited is { } action && !limiter.TryAcquire(action, Context.ConnectionId, user.UserId()))
+        if (!limiter.TryAcquire(limited, Context.ConnectionId, user.UserId()))
         {
             if (limiter.RefusedTooOften(Context.ConnectionId))
             {

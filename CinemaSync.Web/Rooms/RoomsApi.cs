@@ -4,6 +4,7 @@ using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.Drive;
 using CinemaSync.Web.Hosting;
+using CinemaSync.Web.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,9 @@ public static class RoomsApi
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var request = RoomRequests.ReadCreate(body);
         if (request is null) return Problems.Invalid(body);
+        // Counted by the user's grain, so the limit holds whichever web node is asked.
+        if (!await grains.GetGrain<IUserGrain>(context.User.UserId()).TryCountRoomCreationAsync())
+            return Problems.Error(ErrorCodes.RateLimited, "You created too many rooms lately; try again later.");
         MovieInfo? driveMovie = null;
         if (request.MovieSource is { Type: MovieSourceTypes.GoogleDrive, FileId: not null })
         {
@@ -80,11 +84,12 @@ public static class RoomsApi
         }
     }
 
-    private static async Task<Results<Ok<RoomView>, ProblemHttpResult>> Get(string roomId, IGrainFactory grains)
+    /// <summary>The full room for a participant; anyone else (a banned user too) gets the preview only.</summary>
+    private static async Task<Results<Ok<RoomView>, Ok<RoomPreview>, ProblemHttpResult>> Get(string roomId, HttpContext context, IGrainFactory grains)
     {
-        if (!RoomIds.IsWellFormed(roomId) || await grains.GetGrain<IRoomGrain>(roomId).GetAsync() is not { } room)
+        if (!RoomIds.IsWellFormed(roomId) || await grains.GetGrain<IRoomGrain>(roomId).LookupAsync(context.User.UserId()) is not { } lookup)
             return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
-        return TypedResults.Ok(room);
+        return lookup.Room is { } room ? TypedResults.Ok(room) : TypedResults.Ok(lookup.Preview);
     }
 
     /// <summary>Rooms the caller hosts or is in, most recent room activity first; closed ones included.</summary>
@@ -101,32 +106,34 @@ public static class RoomsApi
     }
 
     private static async Task<Results<Ok<RoomView>, ValidationProblem, ProblemHttpResult>> Join(
-        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var password = RoomRequests.ReadPassword(body);
         if (!body.IsValid) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Join, context) is { } limited) return limited;
 
-        var result = await grains.GetGrain<IRoomGrain>(roomId)
-            .JoinAsync(new JoinRoomCommand { User = context.User.Actor(), Password = password });
+        var result = await RoomJoins.JoinAsync(grains.GetGrain<IRoomGrain>(roomId), new JoinRoomCommand { User = context.User.Actor() }, password);
         return result.IsOk ? TypedResults.Ok(result.Value!.Room) : Problems.Error(result);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Leave(string roomId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Leave(string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter)
     {
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Leave, context) is { } limited) return limited;
         var result = await grains.GetGrain<IRoomGrain>(roomId).LeaveAsync(context.User.UserId());
         return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
     }
 
     private static async Task<Results<Ok<PlaybackState>, ValidationProblem, ProblemHttpResult>> UpdatePlayback(
-        string roomId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var command = RoomRequests.ReadPlayback(body);
         if (command is null) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Playback, context) is { } limited) return limited;
 
         var result = await grains.GetGrain<IRoomGrain>(roomId).UpdatePlaybackAsync(context.User.UserId(), command);
         if (result.IsOk) return TypedResults.Ok(result.Value!);
@@ -141,12 +148,13 @@ public static class RoomsApi
     /// read; its name, type, size and duration go into the room's <c>movie_source</c>.
     /// </summary>
     private static async Task<Results<Ok<RoomView>, ValidationProblem, ProblemHttpResult>> SetVideo(
-        string roomId, HttpContext context, IGrainFactory grains, DriveMovies drive, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, DriveMovies drive, HubRateLimiter limiter, CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var source = RoomRequests.ReadVideo(body);
         if (source is null) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Playback, context) is { } limited) return limited;
 
         var room = grains.GetGrain<IRoomGrain>(roomId);
         var userId = context.User.UserId();
@@ -175,32 +183,38 @@ public static class RoomsApi
         return TypedResults.Ok(result.Value!);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Close(string roomId, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Close(string roomId, HttpContext context, IGrainFactory grains, HubRateLimiter limiter)
     {
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
+        if (OverLimit(limiter, HubAction.Moderation, context) is { } limited) return limited;
         var result = await grains.GetGrain<IRoomGrain>(roomId).CloseAsync(context.User.UserId());
         return result.IsOk ? TypedResults.NoContent() : Problems.Error(result);
     }
 
-    /// <summary>A signed, expiring invite: joins a private room without its password (host and co-hosts).</summary>
+    /// <summary>A signed, expiring invite: joins a private room without its password (host and co-hosts, a bounded number per room).</summary>
     private static async Task<Results<Ok<Invite>, ValidationProblem, ProblemHttpResult>> CreateInvite(
-        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IOptions<PublicUrlOptions> urls, CancellationToken ct)
+        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IOptions<PublicUrlOptions> urls, HubRateLimiter limiter,
+        CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
         var minutes = body.Integer("expires_in_minutes", min: 1, max: 7 * 24 * 60);
         if (!body.IsValid) return Problems.Invalid(body);
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
-        var room = grains.GetGrain<IRoomGrain>(roomId);
-        if (await room.GetAsync() is not { } view) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
-        if (!view.IsActive) return Problems.Error(ErrorCodes.RoomClosed, "The room is closed.");
-        var role = await room.RoleOfAsync(context.User.UserId());
-        if (role is null) return Problems.Error(ErrorCodes.NotMember, "You are not a member of this room.");
-        if (!ParticipantRoles.CanControl(role)) return Problems.Error(ErrorCodes.NotHost, "Only the host or a co-host invites.");
-
+        if (OverLimit(limiter, HubAction.Moderation, context) is { } limited) return limited;
         var (token, expiresAt) = invites.Create(roomId, minutes is { } m ? TimeSpan.FromMinutes(m) : InviteTokens.DefaultLifetime);
+        // The room counts its live invites (and checks the caller may invite) before one is handed out.
+        var recorded = await grains.GetGrain<IRoomGrain>(roomId).RecordInviteAsync(context.User.UserId(), expiresAt);
+        if (!recorded.IsOk) return Problems.Error(recorded);
         var site = urls.Value.Site(context.Request);
         return TypedResults.Ok(new Invite(token, expiresAt, $"{site}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
     }
+
+    /// <summary>
+    /// A REST command draws on the caller's allowance for the hub method that does the same (a REST
+    /// call has no connection: the user's bucket only), so neither route is a way around the other's limit.
+    /// </summary>
+    private static ProblemHttpResult? OverLimit(HubRateLimiter limiter, HubAction action, HttpContext context) =>
+        limiter.TryAcquire(action, context.User.UserId()) ? null : Problems.Error(ErrorCodes.RateLimited, "Too many requests; slow down.");
 
     private static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
         await JsonBody.ReadAsync(context.Request, ct) is { } json ? PayloadReader.Open(json) : null;

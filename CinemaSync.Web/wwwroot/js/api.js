@@ -79,8 +79,16 @@ export class Api {
     return json;
   }
 
+  /** The server's public settings: which sign-in methods it offers (anonymous). */
+  config() {
+    return this.request("GET", "/api/config");
+  }
   devLogin(displayName) {
     return this.request("POST", "/api/auth/dev", { display_name: displayName });
+  }
+  /** A Firebase ID token for a backend token. */
+  exchange(idToken) {
+    return this.request("POST", "/api/auth/exchange", { id_token: idToken });
   }
   me() {
     return this.request("GET", "/api/auth/me");

@@ -3,6 +3,8 @@ import { Api, ApiError, connectHub, describeError, invoke } from "./api.js";
 import { ClockSync, PlaybackSync } from "./sync.js";
 
 const $ = id => document.getElementById(id);
+/** Set when firebase.js loads (only on servers with Firebase sign-in). */
+let describeFirebaseError = err => err?.message ?? String(err);
 const SESSION_KEY = "cinemasync.session";
 
 const session = {
@@ -19,6 +21,9 @@ const session = {
 
 const app = {
   session: session.load(),
+  config: null, // GET /api/config: the sign-in methods this server offers
+  firebase: null, // FirebaseSignIn (firebase.js) when the server has Firebase sign-in
+  renewTimer: null,
   api: null,
   connection: null,
   clock: null,
@@ -75,7 +80,7 @@ function roomUrl(roomId) {
 
 function handleAuthFailure(err) {
   if (err instanceof ApiError && err.code === "unauthorized") {
-    signOut("Your session has expired. Sign in again.");
+    renewOrSignOut();
     return true;
   }
   return false;
@@ -83,27 +88,123 @@ function handleAuthFailure(err) {
 
 // ---------------------------------------------------------------- sign in
 
+/** Shows the sign-in methods this server offers: Firebase, the development form, or a sentence saying there are none. */
+function renderSignInOptions(firebaseLoadError) {
+  const config = app.config;
+  const providers = app.firebase?.providers ?? [];
+  $("signin-form").hidden = !config?.dev_login;
+  $("signin-firebase").hidden = !app.firebase;
+  $("signin-google").hidden = !providers.includes("google");
+  $("signin-password-form").hidden = !providers.includes("password");
+  const emulator = config?.firebase?.auth_emulator_url;
+  $("signin-emulator").hidden = !emulator;
+  $("signin-emulator").textContent = emulator ? `Development: Firebase sign-in goes to the Auth emulator at ${emulator}.` : "";
+  $("signin-none").hidden = !config || config.dev_login || !!config.firebase;
+  if (firebaseLoadError) setError("signin-error", firebaseLoadError);
+}
+
+/** A backend token from /api/auth/dev or /api/auth/exchange; `via` says whether Firebase can renew it. */
+function setSession(answer, via) {
+  app.session = { token: answer.token, expires_at: answer.expires_at, user: answer.user, via };
+  session.save(app.session);
+  scheduleRenewal();
+}
+
 $("signin-form").addEventListener("submit", async e => {
   e.preventDefault();
   setError("signin-error", "");
   const name = $("signin-name").value.trim();
   if (!name) return setError("signin-error", "Enter a name.");
   try {
-    const answer = await app.api.devLogin(name);
-    app.session = { token: answer.token, expires_at: answer.expires_at, user: answer.user };
-    session.save(app.session);
+    setSession(await app.api.devLogin(name), "dev");
     await afterSignIn();
   } catch (err) {
-    setError("signin-error", err.status === 404
-      ? "Development sign-in is turned off on this server, and this page has no Firebase sign-in yet."
-      : err.message);
+    setError("signin-error", err.status === 404 ? "Development sign-in is turned off on this server." : err.message);
   }
 });
 
-$("sign-out").addEventListener("click", () => signOut());
+$("signin-google").addEventListener("click", () => firebaseSignIn(() => app.firebase.signInWithGoogle()));
+$("signin-password-form").addEventListener("submit", e => {
+  e.preventDefault();
+  firebaseSignIn(() => app.firebase.signInWithPassword($("signin-email").value.trim(), $("signin-password").value));
+});
+$("signin-create").addEventListener("click", () => {
+  if (!$("signin-password-form").reportValidity()) return;
+  firebaseSignIn(() => app.firebase.createAccount($("signin-email").value.trim(), $("signin-password").value));
+});
+
+/** Signs in with Firebase, then trades its ID token for a backend token. */
+async function firebaseSignIn(signIn) {
+  setError("signin-error", "");
+  let user;
+  try {
+    user = await signIn();
+  } catch (err) {
+    const message = describeFirebaseError(err);
+    if (message) setError("signin-error", message);
+    return;
+  }
+  if (!user) return; // the redirect flow: the page reloads signed in
+  if (await exchangeFirebaseToken()) await afterSignIn();
+}
+
+/**
+ * `POST /api/auth/exchange` with the signed-in Firebase user's current ID token. On failure the
+ * sign-in form says why; a token the server refuses also signs out of Firebase, so that the next
+ * visit does not try the same token again.
+ */
+async function exchangeFirebaseToken({ quiet = false } = {}) {
+  let idToken;
+  try {
+    idToken = await app.firebase.idToken();
+  } catch (err) {
+    // Firebase could not refresh the sign-in (revoked, disabled, offline): sign in again.
+    if (!quiet) setError("signin-error", describeFirebaseError(err) ?? "");
+    return false;
+  }
+  if (!idToken) return false;
+  try {
+    setSession(await app.api.exchange(idToken), "firebase");
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) await app.firebase.signOut().catch(() => {});
+    if (!quiet) {
+      const why = err instanceof ApiError && err.body?.detail ? err.body.detail : err.message;
+      setError("signin-error", `Firebase signed you in, but this server did not accept it: ${why}`);
+    }
+    return false;
+  }
+}
+
+/** A Firebase session gets a new backend token 5 minutes before the current one expires. */
+function scheduleRenewal() {
+  clearTimeout(app.renewTimer);
+  if (app.session?.via !== "firebase" || !app.session.expires_at) return;
+  const wait = Math.max(10_000, app.session.expires_at - Date.now() - 5 * 60_000);
+  app.renewTimer = setTimeout(() => renewSession(), Math.min(wait, 2 ** 31 - 1));
+}
+
+async function renewSession() {
+  if (!app.firebase?.user) return false;
+  return exchangeFirebaseToken({ quiet: true });
+}
+
+async function renewOrSignOut() {
+  if (await renewSession()) {
+    banner("Your session was renewed. Try that again.", { info: true });
+    return;
+  }
+  await signOut("Your session has expired. Sign in again.");
+}
+
+$("sign-out").addEventListener("click", async () => {
+  await app.firebase?.signOut().catch(() => {});
+  await signOut();
+});
 
 async function signOut(message) {
   await leaveRoomView();
+  clearTimeout(app.renewTimer);
   session.clear();
   app.session = null;
   if (app.connection) {
@@ -113,8 +214,8 @@ async function signOut(message) {
   }
   $("whoami").hidden = true;
   show("view-signin");
-  if (message) setError("signin-error", message);
-  $("signin-name").focus();
+  setError("signin-error", message ?? "");
+  if (!$("signin-form").hidden) $("signin-name").focus();
 }
 
 async function afterSignIn() {
@@ -313,7 +414,8 @@ async function openRoom(roomId) {
     setError("join-error", describeError({ error: "room_closed" }));
     return;
   }
-  const member = room.participants.some(p => p.user_id === app.session.user.user_id);
+  // A participant gets the full room; anyone else gets a preview without the people in it.
+  const member = Array.isArray(room.participants);
   if (room.is_private && !member) {
     promptPassword(roomId, room.name);
     return;
@@ -374,7 +476,7 @@ async function joinFailed(roomId, password, rejoin, ack) {
     if (password !== undefined) setError("password-error", describeError(ack));
     return;
   }
-  if (ack.error === "unauthorized") return signOut(describeError(ack));
+  if (ack.error === "unauthorized") return renewOrSignOut();
   if (rejoin) {
     banner(describeError(ack));
     return;
@@ -753,11 +855,41 @@ $("leave").addEventListener("click", async () => {
 
 (async function start() {
   if (!globalThis.signalR) await new Promise(r => window.addEventListener("load", r, { once: true }));
-  if (!app.session) {
+  try {
+    app.config = await app.api.config();
+  } catch (err) {
     show("view-signin");
+    setError("signin-error", `This server's sign-in settings could not be read: ${err.message}`);
     return;
   }
-  $("whoami").hidden = false;
-  $("me-name").textContent = app.session.user.display_name;
-  await afterSignIn();
+  let firebaseLoadError = null;
+  if (app.config.firebase) {
+    try {
+      const { FirebaseSignIn, describeFirebaseError: describe } = await import("./firebase.js");
+      describeFirebaseError = describe;
+      app.firebase = new FirebaseSignIn(app.config.firebase);
+    } catch (err) {
+      firebaseLoadError = `Firebase sign-in could not be loaded (${err.message}).`;
+    }
+  }
+  renderSignInOptions(firebaseLoadError);
+  if (app.session) {
+    scheduleRenewal();
+    await afterSignIn();
+    return;
+  }
+  // Signed in with Firebase before (another tab, an expired backend token, a redirect sign-in):
+  // a new backend token without asking again.
+  if (app.firebase) {
+    try {
+      if (await app.firebase.restore() && await exchangeFirebaseToken()) {
+        await afterSignIn();
+        return;
+      }
+    } catch (err) {
+      const message = describeFirebaseError(err);
+      if (message) setError("signin-error", message);
+    }
+  }
+  show("view-signin");
 })();

@@ -7,7 +7,9 @@
 //                 compared with "now".
 //   PlaybackSync  keeps a <video> element on the room's authoritative playback state:
 //                 extrapolates the target position, honours scheduled starts, corrects small
-//                 drift with a playback-rate band (with hysteresis) and large drift with a seek.
+//                 drift with a playback-rate band (with hysteresis) and large drift with a seek;
+//                 a player that (re)starts — joins, resumes, reconnects — seeks onto the room
+//                 at once instead of creeping there with the rate band.
 //
 // The wire contract (CONTRACT.md): while `playing`, the position at server time t is
 //   position + (t - updated_at) / 1000 * rate
@@ -55,6 +57,7 @@ export class ClockSync {
     /** @type {{offset: number, rtt: number, at: number}[]} */
     this.samples = [];
     this.lastRttMs = undefined;
+    this._stale = false; // after restart(): the next sample replaces the window
     this._timer = null;
     this._stopped = true;
   }
@@ -99,6 +102,10 @@ export class ClockSync {
     const rtt = Math.max(0, (t1 - t0) - (s - r));
     const sample = { offset: (r + s) / 2 - (t0 + t1) / 2, rtt, at: t1 };
     this.lastRttMs = rtt;
+    if (this._stale) {
+      this.samples = [];
+      this._stale = false;
+    }
     this.samples.push(sample);
     if (this.samples.length > this.window) this.samples.shift();
     return sample;
@@ -123,10 +130,14 @@ export class ClockSync {
     loop();
   }
 
-  /** Forget the samples (e.g. after a reconnect, which may reach another server) and re-burst. */
+  /**
+   * Start over (e.g. after a reconnect, which may reach another server): a new burst whose
+   * first sample replaces the old ones. Until it arrives the old estimate stays in use, so a
+   * correction in between does not read a zero offset.
+   */
   restart() {
     this.stop();
-    this.samples = [];
+    this._stale = this.samples.length > 0;
     this.start();
   }
 
@@ -161,6 +172,8 @@ export const DEFAULTS = Object.freeze({
   stopBandMs: 20, // stop it when |drift| falls below this (hysteresis)
   rateDelta: 0.05, // ±5 % playback rate while correcting
   seekThresholdMs: 1000, // above this, a hard seek instead of a rate change
+  acquireSeekThresholdMs: 200, // while (re)starting: above this, a seek (the rate band would take seconds)
+  maxAcquireSeeks: 3, // seeks per (re)start before the normal thresholds apply again
 });
 
 /**
@@ -173,6 +186,13 @@ export const DEFAULTS = Object.freeze({
  *   else when |drift| > startBandMs start nudging playbackRate by ±rateDelta (slower when
  *   ahead, faster when behind) until |drift| < stopBandMs, then back to the state's rate.
  *   The band is hysteretic so the rate does not flap around one threshold.
+ * - (Re)starting: the rate band is for drift that builds up while someone watches; ±5 %
+ *   closes 0.7 s in 14 s, too slow for a player that has only just started. So whenever local
+ *   playback (re)starts — a join or re-join (`reset`), the first play and every play after a
+ *   pause, the Start button after an autoplay refusal (`unblock`), the tab becoming visible
+ *   again — the player "acquires": while it plays more than acquireSeekThresholdMs off, it
+ *   seeks (at most maxAcquireSeeks times); the first correction within that threshold ends
+ *   the acquisition and the rate band takes over.
  * - Local play/pause/seek that the sync did not make: for a member, the authoritative state
  *   overrides them at once; for the host (`setController(fn)`), they are turned into a
  *   request (`fn({status, position})`) that the server answers with a new state.
@@ -202,6 +222,7 @@ export class PlaybackSync {
     this._seekStartedAt = 0;
     this._heldUntil = 0; // after a local host action: no correction until the server answers
     this._listeners = [];
+    this._acquireSeeksLeft = 0; // > 0 while (re)starting: far drift is closed with a seek
   }
 
   start() {
@@ -214,14 +235,32 @@ export class PlaybackSync {
     on("seeking", () => this._onSeeking());
     on("seeked", () => this._onSeeked());
     on("loadedmetadata", () => this.correct());
+    const doc = globalThis.document;
+    if (doc?.addEventListener) {
+      // A hidden tab's timers are throttled and its video may be paused by the browser.
+      const onVisibility = () => { if (doc.visibilityState === "visible") this.resume(); };
+      doc.addEventListener("visibilitychange", onVisibility);
+      this._listeners.push(["visibilitychange", onVisibility, doc]);
+    }
     this._timer = setInterval(() => this.correct(), this.opts.tickMs);
   }
 
   stop() {
     clearInterval(this._timer);
     clearTimeout(this._startTimer);
-    for (const [type, fn] of this._listeners) this.video.removeEventListener(type, fn);
+    for (const [type, fn, target = this.video] of this._listeners) target.removeEventListener(type, fn);
     this._listeners = [];
+  }
+
+  /** Local playback (re)starts: seek onto the room if it is far off (see the class comment). */
+  resume() {
+    this._acquireSeeksLeft = this.opts.maxAcquireSeeks;
+    this.correct();
+  }
+
+  /** True while the player is (re)starting and closes far drift with a seek. */
+  get acquiring() {
+    return this._acquireSeeksLeft > 0;
   }
 
   /** The host gives a function that sends `update_playback`; members pass null. */
@@ -234,7 +273,7 @@ export class PlaybackSync {
     this.state = state ? { ...state } : null;
     if (typeof seq === "number") this.lastSeq = seq;
     this._heldUntil = 0;
-    this.correct();
+    this.resume();
   }
 
   /**
@@ -269,7 +308,7 @@ export class PlaybackSync {
   async unblock() {
     this.autoplayBlocked = false;
     await this._play();
-    this.correct();
+    this.resume();
   }
 
   /** One correction step; safe to call at any time. */
@@ -309,7 +348,10 @@ export class PlaybackSync {
     const drift = (v.currentTime - target) * 1000; // > 0: ahead of the room
     this.driftMs = drift;
     const abs = Math.abs(drift);
-    if (abs > this.opts.seekThresholdMs) {
+    const acquiring = this.acquiring && !v.paused;
+    if (acquiring && abs <= this.opts.acquireSeekThresholdMs) this._acquireSeeksLeft = 0; // on the room: the band's job now
+    if (abs > this.opts.seekThresholdMs || (acquiring && abs > this.opts.acquireSeekThresholdMs)) {
+      if (acquiring) this._acquireSeeksLeft--;
       this._setCorrecting(0, baseRate);
       this._seek(target + (v.paused ? 0 : this.seekLatencyMs / 1000) * baseRate);
     } else if (this.correcting === 0 && abs > this.opts.startBandMs) {
@@ -346,6 +388,7 @@ export class PlaybackSync {
 
   _play() {
     this._expect = "playing";
+    this._acquireSeeksLeft = this.opts.maxAcquireSeeks; // a (re)start of local playback
     const p = this.video.play();
     if (p && p.catch) {
       p.catch(err => {
