@@ -24,8 +24,11 @@ public sealed class PublicUrlOptions
     /// <c>API_BASE_URL</c> without its trailing slash. Only in Development may it be unset; the
     /// request's own address stands in there (a developer's machine has no proxy in front).
     /// </summary>
-    public string ApiBase(HttpRequest request) =>
-        (ApiBaseUrl.Length > 0 ? ApiBaseUrl : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+    public string ApiBase(HttpRequest request) => BaseUrl(ApiBaseUrl, request);
+
+    /// <summary><paramref name="configured"/> without its trailing slash, or (when empty: Development only) the request's own address.</summary>
+    public static string BaseUrl(string configured, HttpRequest request) =>
+        (configured.Length > 0 ? configured : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
 
     /// <summary>The site invite links open: the first <c>FRONTEND_URL</c>, else this API (which serves the page).</summary>
     public string Site(HttpRequest request) => FrontendUrl?.TrimEnd('/') ?? ApiBase(request);
