@@ -50,14 +50,18 @@ public static class StartupGuard
 
     /// <summary>
     /// One line per bad setting (each after the first starts with <see cref="Prefix"/>); null for
-    /// any other exception, which is a bug and keeps its stack trace.
+    /// any other exception, which is a bug and keeps its stack trace. A setting reported by several
+    /// options that depend on it is named once.
     /// </summary>
-    public static string? Describe(Exception exception) => exception switch
+    public static string? Describe(Exception exception) =>
+        Lines(exception) is { Count: > 0 } lines ? string.Join(Environment.NewLine + Prefix, lines.Distinct()) : null;
+
+    private static List<string>? Lines(Exception exception) => exception switch
     {
-        SettingException setting => setting.Message,
-        OptionsValidationException options => string.Join(Environment.NewLine + Prefix, options.Failures),
-        AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Describe(e) is not null)
-            => string.Join(Environment.NewLine + Prefix, aggregate.InnerExceptions.Select(Describe)),
+        SettingException setting => [setting.Message],
+        OptionsValidationException options => options.Failures.ToList(),
+        AggregateException aggregate when aggregate.InnerExceptions.Count > 0
+            => aggregate.InnerExceptions.Select(Lines).ToList() is var all && all.All(l => l is not null) ? all.SelectMany(l => l!).ToList() : null,
         _ => null,
     };
 }
