@@ -1,7 +1,7 @@
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Hosting;
 
-var app = CinemaSyncApp.Build(args);
-app.Run();
+return await StartupGuard.RunAsync(() => CinemaSyncApp.Build(args));
 
 /// <summary>Entry point; also the anchor tests use to find this assembly.</summary>
 public partial class Program;

@@ -108,13 +108,14 @@ TARGET_PID=""
 TARGET_URL=""
 TARGET_DATA=""
 
-# The server's bench configuration; a variable already set in the environment wins. Production
-# (as deployed) with dev login on, a throwaway JWT secret, and limits that the load tester's own
+# The server's bench configuration; a variable already set in the environment wins. Staging (the
+# deployed code paths: no development secret or defaults; Production refuses dev login) with dev
+# login on, a throwaway JWT secret, and limits that the load tester's own
 # traffic would otherwise hit: every member signs in from 127.0.0.1 (sign-in is limited per IP),
 # and --rate/--chat-rate above the hub's defaults (10 playback/s, 5 chat/s) would be refused.
 # The scenarios stay under the hub defaults anyway (1 command/s per room, warm-up 5/s); the
 # limiter still runs on every call, only its ceilings are raised.
-export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Staging}"
 export JWT_SECRET="${JWT_SECRET:-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export Auth__DevLogin="${Auth__DevLogin:-true}"
 export Auth__LoginRateLimitPerMinute="${Auth__LoginRateLimitPerMinute:-0}"
@@ -148,7 +149,7 @@ start_target() {
       TARGET_URL="http://127.0.0.1:$port"
       # A fresh embedded store per start (removed on stop), unless CINEMASYNC_DATA_DIR is set.
       TARGET_DATA="${CINEMASYNC_DATA_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/cinemasync-bench-XXXXXX")}"
-      CINEMASYNC_DATA_DIR="$TARGET_DATA" ASPNETCORE_URLS="$TARGET_URL" setsid bash -c "$SERVER_CMD" >>"$log" 2>&1 &
+      CINEMASYNC_DATA_DIR="$TARGET_DATA" ASPNETCORE_URLS="$TARGET_URL" API_BASE_URL="$TARGET_URL" setsid bash -c "$SERVER_CMD" >>"$log" 2>&1 &
       TARGET_PGID=$!
     fi
     for i in $(seq 1 600); do

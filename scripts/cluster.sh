@@ -5,6 +5,11 @@
 #   scripts/cluster.sh status   one line per process: web <pid> <url> | silo <pid> <silo-port> | redis <pid> <port>
 #   scripts/cluster.sh down     stop everything (SIGTERM, then SIGKILL after 30 s)
 # Data (SQLite file, logs, state) lives under $CINEMASYNC_DATA_DIR, else ./data/cluster.
+# The nodes run in the Staging environment (not Development: no built-in secret, no emulator),
+# with a random JWT_SECRET kept in the data directory (or yours, if JWT_SECRET is set), each web
+# node's own URL as API_BASE_URL, and, because this is a loopback cluster for trying things
+# without Firebase, dev login and the /api/cluster diagnostics turned on explicitly
+# (Auth__DevLogin, Orleans__DiagnosticsEndpoint; set them to false to turn them off).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=$(mkdir -p "${CINEMASYNC_DATA_DIR:-$ROOT/data/cluster}" && cd "${CINEMASYNC_DATA_DIR:-$ROOT/data/cluster}" && pwd)
@@ -13,7 +18,15 @@ LOGS="$DATA/logs"
 SILOS=${CLUSTER_SILOS:-3}
 WEBS=${CLUSTER_WEBS:-2}
 
-alive() { kill -0 "$1" 2>/dev/null; }
+# Running, not merely present: a killed process whose parent has not reaped it yet (a zombie,
+# state Z in /proc/PID/stat) still passes `kill -0`.
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat state
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  state=${stat##*) }; state=${state%% *}
+  [[ $state != Z && $state != X ]]
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 taken=" "
@@ -84,9 +97,11 @@ up() {
   trap 'echo "start-up failed; stopping what started" >&2; down >/dev/null 2>&1 || true' ERR
 
   local secret_file="$DATA/jwt-secret"
-  [[ -f $secret_file ]] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$secret_file"
+  [[ -f $secret_file ]] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$secret_file")
   export JWT_SECRET="${JWT_SECRET:-$(cat "$secret_file")}"
-  export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+  export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Staging}"
+  export Auth__DevLogin="${Auth__DevLogin:-true}"
+  export Orleans__DiagnosticsEndpoint="${Orleans__DiagnosticsEndpoint:-true}"
   export CINEMASYNC_DATA_DIR="$DATA"
   export Orleans__Clustering=redis
   export Orleans__ClusterId="${Orleans__ClusterId:-cinemasync-cluster}"
@@ -113,7 +128,7 @@ up() {
   local web_port
   for (( i = 1; i <= WEBS; i++ )); do
     web_port=$(free_port)
-    Orleans__Mode=client ASPNETCORE_URLS="http://127.0.0.1:$web_port" \
+    Orleans__Mode=client ASPNETCORE_URLS="http://127.0.0.1:$web_port" API_BASE_URL="${API_BASE_URL:-http://127.0.0.1:$web_port}" \
       setsid dotnet "$web_dll" > "$LOGS/web$i.log" 2>&1 < /dev/null &
     echo "web $! http://127.0.0.1:$web_port" >> "$STATE"
   done

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using StackExchange.Redis;
 
 namespace CinemaSync.Grains.Hosting;
@@ -40,6 +41,7 @@ public static class CinemaSyncClusteringExtensions
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        if (settings.Tls is { } tls) silo.UseTls(tls.Certificate, tls.Configure);
         // A watch party notices a dead silo in seconds, not Orleans' default ~15 s (three missed
         // 5 s probes): a silo that misses three 2 s probes is voted dead. Tunable through
         // Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ... (ClusterMembershipOptions).
@@ -50,6 +52,8 @@ public static class CinemaSyncClusteringExtensions
                 o.NumMissedProbesLimit = 3;
             })
             .Bind(configuration.GetSection("Orleans:Membership"));
+        silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership,
+            (sp, _) => new MembershipClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         silo.Services.AddSingleton(settings);
         return silo;
     }
@@ -68,7 +72,7 @@ public static class CinemaSyncClusteringExtensions
                 break;
             default:
                 if (settings.Gateways.Length == 0)
-                    throw new InvalidOperationException("Orleans:Mode=client with localhost clustering needs Orleans:GatewayPort or Orleans:Gateways.");
+                    throw new SettingException("Orleans:Mode=client with localhost clustering needs Orleans:GatewayPort or Orleans:Gateways (the silos' gateway ports).");
                 client.UseLocalhostClustering(settings.Gateways, settings.ServiceId, settings.ClusterId);
                 break;
         }
@@ -77,6 +81,7 @@ public static class CinemaSyncClusteringExtensions
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        if (settings.Tls is { } tls) client.UseTls(tls.Certificate, tls.Configure);
         // Learn about new silos' gateways well within a failover (Orleans' default is one minute).
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection("Orleans:Gateway"));

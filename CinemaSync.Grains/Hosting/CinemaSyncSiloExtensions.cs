@@ -25,23 +25,29 @@ public static class CinemaSyncSiloExtensions
 
     /// <summary>
     /// The grain storage behind <see cref="StorageNames.Default"/>: MongoDB when <c>MONGODB_URI</c>
-    /// is set, else the embedded SQLite file under <c>CINEMASYNC_DATA_DIR</c> (default <c>./data</c>).
-    /// <c>Storage:Provider=memory</c> keeps everything in memory (tests only: nothing survives a restart).
+    /// is set, else the embedded SQLite file under <c>CINEMASYNC_DATA_DIR</c> (default <c>./data</c>,
+    /// relative to the working directory). <c>Storage:Provider=memory</c> keeps everything in memory
+    /// (tests only: nothing survives a restart). Before the host starts, the data directory must be
+    /// writable, or the MongoDB server must answer a ping within <c>Storage:StartupTimeout</c> (5 s).
     /// </summary>
     public static ISiloBuilder AddCinemaSyncStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         var description = StorageDescription.From(configuration);
+        var startupTimeout = configuration.GetValue("Storage:StartupTimeout", TimeSpan.FromSeconds(5));
+        if (startupTimeout <= TimeSpan.Zero) throw new SettingException("Storage:StartupTimeout must be positive, e.g. 00:00:05.");
         switch (description.Name)
         {
             case StorageDescription.Mongo:
                 silo.AddCinemaSyncMongoStorage(StorageNames.Default, o =>
                 {
-                    o.ConnectionString = configuration["MONGODB_URI"]!;
-                    o.DatabaseName = configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : o.DatabaseName;
+                    o.ConnectionString = description.MongoSettings!.Connection;
+                    o.DatabaseName = description.MongoSettings!.Database;
                 });
+                silo.Services.AddSingleton<IStartupCheck>(new MongoReachableCheck(description.MongoSettings!, startupTimeout));
                 break;
             case StorageDescription.Sqlite:
                 silo.AddCinemaSyncSqliteStorage(StorageNames.Default, o => o.DataDirectory = description.Location);
+                silo.Services.AddSingleton<IStartupCheck>(new DataDirectoryCheck(description.Location));
                 break;
             default:
                 silo.AddMemoryGrainStorage(StorageNames.Default);
@@ -52,20 +58,24 @@ public static class CinemaSyncSiloExtensions
     }
 }
 
-/// <summary>Which store the grains persist to, for the start-up log and <c>/api/health</c>.</summary>
+/// <summary>Which store the grains persist to, for the start-up log and <c>/api/health</c> (never with credentials).</summary>
 public sealed record StorageDescription(string Name, string Location)
 {
     public const string Sqlite = "sqlite";
     public const string Mongo = "mongodb";
     public const string Memory = "memory";
+    public const string DefaultDataDirectory = "./data";
+
+    /// <summary>The MongoDB settings (credentials included): for the driver only, never printed.</summary>
+    public MongoSettings? MongoSettings { get; private init; }
 
     public static StorageDescription From(IConfiguration configuration)
     {
-        if (configuration["MONGODB_URI"] is { Length: > 0 } uri)
-            return new(Mongo, $"{MongoUrl.Create(uri).Server}/{configuration["MONGODB_DB_NAME"] ?? "cinemasync"}");
+        if (MongoSettings.From(configuration) is { } mongo)
+            return new(Mongo, mongo.ToString()) { MongoSettings = mongo };
         if (string.Equals(configuration["Storage:Provider"], Memory, StringComparison.OrdinalIgnoreCase))
             return new(Memory, "process memory");
-        var dataDir = configuration["CINEMASYNC_DATA_DIR"] is { Length: > 0 } dir ? dir : "./data";
+        var dataDir = configuration["CINEMASYNC_DATA_DIR"] is { Length: > 0 } dir ? dir : DefaultDataDirectory;
         return new(Sqlite, Path.GetFullPath(dataDir));
     }
 

@@ -42,6 +42,9 @@ public sealed record ClusterSettings
 
     public string MongoDatabase { get; init; } = "cinemasync";
 
+    /// <summary>TLS on the silo and gateway ports (<c>Orleans:Tls:*</c>); null: plain TCP.</summary>
+    public ClusterTls? Tls { get; init; }
+
     /// <summary>Where <see cref="Claim"/> moves <c>Orleans:Clustering</c> to.</summary>
     private const string ClaimedKey = "CinemaSync:Clustering";
 
@@ -68,39 +71,52 @@ public sealed record ClusterSettings
         var section = configuration.GetSection("Orleans");
         var clustering = (configuration[ClaimedKey] ?? section["Clustering"]) is { Length: > 0 } c ? c.Trim().ToLowerInvariant() : Localhost;
         if (clustering is not (Localhost or Redis or MongoDb))
-            throw new InvalidOperationException($"Orleans:Clustering must be '{Localhost}', '{Redis}' or '{MongoDb}', not '{clustering}'.");
-        var gatewayPort = section.GetValue<int?>("GatewayPort");
+            throw new SettingException($"Orleans:Clustering must be '{Localhost}', '{Redis}' or '{MongoDb}', not '{clustering}'.");
+        var gatewayPort = Port(section, "GatewayPort");
         var gateways = (section["Gateways"] ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(int.Parse)
+            .Select(g => int.TryParse(g, out var port) && port is > 0 and < 65536 ? port
+                : throw new SettingException($"Orleans:Gateways must list port numbers separated by commas, not '{section["Gateways"]}'."))
             .ToArray();
         if (gateways.Length == 0 && gatewayPort is { } single) gateways = [single];
+        var mongo = MongoSettings.From(configuration);
         var settings = new ClusterSettings
         {
             Clustering = clustering,
             ClusterId = section["ClusterId"] is { Length: > 0 } cluster ? cluster : "cinemasync-local",
             ServiceId = section["ServiceId"] is { Length: > 0 } service ? service : "cinemasync",
-            AdvertisedIP = section["AdvertisedIP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback,
+            AdvertisedIP = section["AdvertisedIP"] is { Length: > 0 } ip
+                ? IPAddress.TryParse(ip, out var address) ? address : throw new SettingException($"Orleans:AdvertisedIP must be an IP address, not '{ip}'.")
+                : IPAddress.Loopback,
             ListenOnAnyHostAddress = section.GetValue("ListenOnAnyHostAddress", false),
-            SiloPort = section.GetValue<int?>("SiloPort"),
+            SiloPort = Port(section, "SiloPort"),
             GatewayPort = gatewayPort,
-            PrimarySiloPort = section.GetValue<int?>("PrimarySiloPort"),
+            PrimarySiloPort = Port(section, "PrimarySiloPort"),
             Gateways = gateways,
             RedisConnection = configuration["REDIS_CONNECTION"] is { Length: > 0 } r ? r : section["RedisConnection"],
-            MongoConnection = configuration["MONGODB_URI"],
-            MongoDatabase = configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : "cinemasync",
+            MongoConnection = mongo?.Connection,
+            MongoDatabase = mongo?.Database ?? MongoSettings.DefaultDatabase,
+            Tls = ClusterTls.From(section.GetSection("Tls")),
         };
         if (clustering == Redis && string.IsNullOrWhiteSpace(settings.RedisConnection))
-            throw new InvalidOperationException("Orleans:Clustering=redis needs REDIS_CONNECTION (or Orleans:RedisConnection), e.g. 127.0.0.1:6379.");
+            throw new SettingException("Orleans:Clustering=redis needs REDIS_CONNECTION (or Orleans:RedisConnection), e.g. 127.0.0.1:6379.");
         if (clustering == MongoDb && string.IsNullOrWhiteSpace(settings.MongoConnection))
-            throw new InvalidOperationException("Orleans:Clustering=mongodb needs MONGODB_URI.");
+            throw new SettingException("Orleans:Clustering=mongodb needs MONGODB_URI.");
         return settings;
     }
 
+    private static int? Port(IConfiguration section, string key) => section[key] switch
+    {
+        null or "" => null,
+        var text when int.TryParse(text, out var port) && port is >= 0 and < 65536 => port,
+        var text => throw new SettingException($"Orleans:{key} must be a port number (0-65535), not '{text}'."),
+    };
+
+    /// <summary>For logs and <c>/api/health</c>: connection strings without their passwords.</summary>
     public override string ToString() => Clustering switch
     {
-        Redis => $"redis ({RedisConnection}), cluster {ClusterId}/{ServiceId}",
-        MongoDb => $"mongodb ({MongoDatabase}), cluster {ClusterId}/{ServiceId}",
+        Redis => $"redis ({ConnectionStrings.RedactRedis(RedisConnection)}), cluster {ClusterId}/{ServiceId}",
+        MongoDb => $"mongodb ({new MongoSettings(MongoConnection!, MongoDatabase)}), cluster {ClusterId}/{ServiceId}",
         _ => $"localhost, cluster {ClusterId}/{ServiceId}",
-    };
+    } + (Tls is null ? "" : $", TLS ({Tls})");
 }

@@ -70,6 +70,7 @@ public sealed class ConfigApiTests
             ["FIREBASE_AUTH_DOMAIN"] = "login.example.com",
             ["FIREBASE_AUTH_EMULATOR_HOST"] = "127.0.0.1:9099",
             ["FIREBASE_SIGN_IN_PROVIDERS"] = " password, Google ",
+            ["environment"] = "Development", // the emulator is refused elsewhere
         });
 
         var firebase = (await ConfigAsync(server)).GetProperty("firebase");

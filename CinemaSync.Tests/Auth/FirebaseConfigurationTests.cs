@@ -18,7 +18,8 @@ public sealed class FirebaseConfigurationTests
         await File.WriteAllTextAsync(keyFile, """{ "type": "service_account", "project_id": "from-key-file", "client_email": "x@y" }""");
         try
         {
-            await using var app = CinemaSyncApp.Build(["--environment=Testing", $"--FIREBASE_SERVICE_ACCOUNT_KEY={keyFile}"]);
+            await using var app = CinemaSyncApp.Build(["--environment=Testing", $"--JWT_SECRET={TestServer.JwtSecret}",
+                "--API_BASE_URL=http://127.0.0.1:1", $"--FIREBASE_SERVICE_ACCOUNT_KEY={keyFile}"]);
             var options = app.Services.GetRequiredService<IOptions<FirebaseOptions>>().Value;
             Assert.Equal("from-key-file", options.ProjectId);
             Assert.Equal("https://securetoken.google.com/from-key-file", options.Issuer);
@@ -35,7 +36,7 @@ public sealed class FirebaseConfigurationTests
         var failure = await Record.ExceptionAsync(async () =>
         {
             await using var app = CinemaSyncApp.Build([
-                "--environment=Production", "--urls=http://127.0.0.1:0", $"--JWT_SECRET={TestServer.JwtSecret}",
+                "--environment=Production", "--urls=http://127.0.0.1:0", $"--JWT_SECRET={TestServer.JwtSecret}", "--API_BASE_URL=http://127.0.0.1:1",
                 "--FIREBASE_PROJECT_ID=p", "--FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099",
             ]);
             await app.StartAsync();
@@ -56,6 +57,7 @@ public sealed class FirebaseConfigurationTests
             ["FIREBASE_PROJECT_ID"] = FakeFirebaseIssuer.ProjectId,
             ["FIREBASE_JWKS_URL"] = issuer.JwksUrl.ToString(),
             ["FIREBASE_AUTH_EMULATOR_HOST"] = "127.0.0.1:9099",
+            ["environment"] = "Development",
         });
 
         var accepted = await emulated.Http.PostAsJsonAsync("/api/auth/exchange", new { id_token = unsigned });

@@ -28,6 +28,7 @@ public sealed class SignInBrowserTests(BrowserTestEnvironment env, ITestOutputHe
             ["FIREBASE_JWKS_URL"] = issuer.JwksUrl.ToString(),
             ["FIREBASE_API_KEY"] = FakeFirebaseAuthEmulator.ApiKey,
             ["FIREBASE_AUTH_EMULATOR_HOST"] = emulator.Host,
+            ["environment"] = "Development", // the emulator is refused elsewhere
             ["FIREBASE_SIGN_IN_PROVIDERS"] = "google,password",
         });
 

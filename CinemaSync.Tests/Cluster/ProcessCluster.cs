@@ -49,6 +49,7 @@ public sealed class ProcessCluster : IAsyncLifetime
         ServerProcess.StartAsync(DataDirectory, new Dictionary<string, string>(Environment)
         {
             ["Orleans__Mode"] = "client",
+            ["Orleans__DiagnosticsEndpoint"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__CinemaSync"] = "Information",
             ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",

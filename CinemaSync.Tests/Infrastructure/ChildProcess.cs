@@ -41,6 +41,21 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Waits for the process to exit on its own (and for its output to be read).</summary>
     public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
 
+    /// <summary>Waits for the process to end on its own; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGTERM, then wait for the graceful exit.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {

@@ -5,7 +5,9 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     public TestServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await TestServer.StartAsync();
+    /// <summary>The whole API, the cluster diagnostics (on by default in Development only) included.</summary>
+    public async Task InitializeAsync() =>
+        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Orleans:DiagnosticsEndpoint"] = "true" });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -47,6 +47,8 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["API_BASE_URL"] = $"http://127.0.0.1:{port}";
+        info.Environment["Auth__DevLogin"] = "true";
         info.Environment["JWT_SECRET"] = TestServer.JwtSecret;
         info.Environment["CINEMASYNC_DATA_DIR"] = dataDirectory;
         if (generousRateLimits)

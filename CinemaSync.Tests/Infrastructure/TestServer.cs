@@ -52,12 +52,17 @@ public sealed class TestServer : IAsyncDisposable
         string? given = null;
         settings?.TryGetValue("CINEMASYNC_DATA_DIR", out given);
         var dataDir = given ?? Directory.CreateTempSubdirectory("cinemasync-test-").FullName;
+        // A port known before start: outside Development API_BASE_URL is required, and it is this address.
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
         var args = new List<string>
         {
             $"--CINEMASYNC_DATA_DIR={dataDir}",
-            "--urls=http://127.0.0.1:0",
+            $"--urls={url}",
+            $"--API_BASE_URL={url}",
             "--environment=Testing",
             $"--JWT_SECRET={JwtSecret}",
+            // Outside Development dev login is off unless asked for; the tests sign in with it.
+            "--Auth:DevLogin=true",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
             // Tests sign many users in from 127.0.0.1; the rate limit tests pass their own low limits.

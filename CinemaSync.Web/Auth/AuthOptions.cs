@@ -5,7 +5,7 @@ public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
-    /// <summary>Used only outside Production when no secret is configured, with a loud warning.</summary>
+    /// <summary>Used only in Development when no secret is configured, with a loud warning.</summary>
     public const string DevelopmentSecret = "cinemasync-development-secret-do-not-use-in-production";
 
     public string JwtSecret { get; set; } = "";
@@ -13,7 +13,7 @@ public sealed class AuthOptions
     public string Audience { get; set; } = "cinemasync";
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary><c>POST /api/auth/dev</c>; defaults to on outside Production, off in Production.</summary>
+    /// <summary><c>POST /api/auth/dev</c>; defaults to on in Development only; refused in Production.</summary>
     public bool? DevLogin { get; set; }
 
     /// <summary>

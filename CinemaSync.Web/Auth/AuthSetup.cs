@@ -12,23 +12,18 @@ public static class AuthSetup
     public static WebApplicationBuilder AddCinemaSyncAuth(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var isProduction = builder.Environment.IsProduction();
+        var environment = builder.Environment;
         builder.Services.AddOptions<AuthOptions>()
             .Bind(config.GetSection(AuthOptions.Section))
             .Configure(o =>
             {
                 if (config["JWT_SECRET"] is { Length: > 0 } secret) o.JwtSecret = secret;
-                o.DevLogin ??= !isProduction;
+                o.DevLogin ??= environment.IsDevelopment();
+                if (o.JwtSecret.Length == 0 && environment.IsDevelopment()) o.JwtSecret = AuthOptions.DevelopmentSecret;
             })
-            .Validate(o => !(isProduction && (o.JwtSecret.Length == 0 || o.JwtSecret == AuthOptions.DevelopmentSecret)),
-                "JWT_SECRET must be set to a strong random secret in Production; refusing to start.")
-            .PostConfigure(o =>
-            {
-                if (o.JwtSecret.Length == 0 && !isProduction) o.JwtSecret = AuthOptions.DevelopmentSecret;
-            })
-            .Validate(o => o.JwtSecret.Length >= 32, "JWT_SECRET must be at least 32 characters.")
             .Validate(o => o.TokenLifetime > TimeSpan.Zero, "Auth:TokenLifetime must be positive.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>>(new AuthOptionsValidator(environment));
 
         builder.Services.AddSingleton<BackendTokens>();
         builder.AddCinemaSyncFirebase();
@@ -74,7 +69,7 @@ public static class AuthSetup
     private static WebApplicationBuilder AddCinemaSyncFirebase(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var isProduction = builder.Environment.IsProduction();
+        var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<FirebaseOptions>()
             .Bind(config.GetSection(FirebaseOptions.Section))
             .Configure(o =>
@@ -88,8 +83,8 @@ public static class AuthSetup
                 if (config["FIREBASE_SIGN_IN_PROVIDERS"] is { Length: > 0 } providers) o.SignInProviders = providers;
                 if (o.ProjectId.Length == 0 && o.ServiceAccountKey.Length > 0) o.ProjectId = FirebaseOptions.ReadProjectId(o.ServiceAccountKey);
             })
-            .Validate(o => !(isProduction && o.EmulatorEnabled),
-                "FIREBASE_AUTH_EMULATOR_HOST is set: the Firebase Auth emulator's unsigned tokens would be accepted. Refusing to start in Production.")
+            .Validate(o => isDevelopment || !o.EmulatorEnabled,
+                "FIREBASE_AUTH_EMULATOR_HOST is set outside Development: the Firebase Auth emulator's unsigned tokens would be accepted. Unset it (or run with ASPNETCORE_ENVIRONMENT=Development).")
             .Validate(o => Uri.TryCreate(o.JwksUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp),
                 "FIREBASE_JWKS_URL must be an absolute http(s) URL.")
             .Validate(o => o.AuthEmulatorUrl is null

@@ -5,6 +5,7 @@ using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.GoogleOAuth;
+using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,7 @@ public static class StreamApi
 
     /// <summary>A stream URL of the room's Drive video for the caller (a member).</summary>
     private static async Task<Results<Ok<StreamUrl>, ProblemHttpResult>> CreateStreamUrl(
-        string roomId, HttpContext context, IGrainFactory grains, StreamTokens tokens, IOptions<GoogleOAuthOptions> google)
+        string roomId, HttpContext context, IGrainFactory grains, StreamTokens tokens, IOptions<PublicUrlOptions> urls)
     {
         if (!RoomIds.IsWellFormed(roomId)) return Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
         var room = grains.GetGrain<IRoomGrain>(roomId);
@@ -50,7 +51,7 @@ public static class StreamApi
         var driveUserId = owner == MovieOwners.User ? source.DriveUserId ?? view.HostId : null;
         if (await OwnerHasLeftAsync(room, driveUserId)) return OwnerLeft();
         var (token, expiresAt) = tokens.Create(roomId, fileId, owner, userId, driveUserId);
-        var url = $"{google.Value.ApiBase(context.Request)}/api/stream/{Uri.EscapeDataString(fileId)}?owner={owner}&token={Uri.EscapeDataString(token)}";
+        var url = $"{urls.Value.ApiBase(context.Request)}/api/stream/{Uri.EscapeDataString(fileId)}?owner={owner}&token={Uri.EscapeDataString(token)}";
         return TypedResults.Ok(new StreamUrl(url, expiresAt));
     }
 

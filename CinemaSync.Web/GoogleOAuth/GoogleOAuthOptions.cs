@@ -46,8 +46,7 @@ public sealed class GoogleOAuthOptions
     public bool IsConfigured => ClientId.Length > 0 && ClientSecret.Length > 0;
 
     /// <summary>This API's public base URL, without a trailing slash: <see cref="ApiBaseUrl"/>, else the request's own.</summary>
-    public string ApiBase(HttpRequest request) =>
-        (ApiBaseUrl.Length > 0 ? ApiBaseUrl : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+    public string ApiBase(HttpRequest request) => Hosting.PublicUrlOptions.BaseUrl(ApiBaseUrl, request);
 
     public string RedirectUri(HttpRequest request) => ApiBase(request) + CallbackPath;
 }

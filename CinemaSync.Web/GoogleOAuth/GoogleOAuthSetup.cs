@@ -1,3 +1,6 @@
+using CinemaSync.Web.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace CinemaSync.Web.GoogleOAuth;
 
 public static class GoogleOAuthSetup
@@ -14,19 +17,19 @@ public static class GoogleOAuthSetup
                 if (config["GOOGLE_OAUTH_AUTH_URL"] is { Length: > 0 } auth) o.AuthUrl = auth;
                 if (config["GOOGLE_OAUTH_TOKEN_URL"] is { Length: > 0 } token) o.TokenUrl = token;
                 if (config["GOOGLE_OAUTH_REVOKE_URL"] is { Length: > 0 } revoke) o.RevokeUrl = revoke;
-                if (config["API_BASE_URL"] is { Length: > 0 } api) o.ApiBaseUrl = api;
-                if (config["FRONTEND_URL"] is { Length: > 0 } frontend)
+            })
+            // API_BASE_URL and FRONTEND_URL are read and validated once, by PublicUrlOptions.
+            .Configure<IOptions<PublicUrlOptions>>((o, urls) =>
+            {
+                if (urls.Value.ApiBaseUrl.Length > 0) o.ApiBaseUrl = urls.Value.ApiBaseUrl;
+                if (urls.Value.FrontendUrl is { } frontend)
                 {
-                    var origins = frontend.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    o.FrontendUrl = origins.FirstOrDefault() ?? "";
-                    o.FrontendOrigins = origins.Select(OriginOf).ToList();
+                    o.FrontendUrl = frontend;
+                    o.FrontendOrigins = urls.Value.FrontendOrigins.ToList();
                 }
             })
             .Validate(o => IsHttpUrl(o.AuthUrl) && IsHttpUrl(o.TokenUrl) && IsHttpUrl(o.RevokeUrl),
                 "GOOGLE_OAUTH_AUTH_URL, GOOGLE_OAUTH_TOKEN_URL and GOOGLE_OAUTH_REVOKE_URL must be absolute http(s) URLs.")
-            .Validate(o => o.ApiBaseUrl.Length == 0 || IsHttpUrl(o.ApiBaseUrl), "API_BASE_URL must be an absolute http(s) URL.")
-            .Validate(o => (o.FrontendUrl.Length == 0 || IsHttpUrl(o.FrontendUrl)) && o.FrontendOrigins.All(IsHttpUrl),
-                "FRONTEND_URL must list absolute http(s) origins.")
             .Validate(o => o.StateLifetime > TimeSpan.Zero, "Google:StateLifetime must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GoogleAccountService>();
@@ -37,6 +40,5 @@ public static class GoogleOAuthSetup
     internal static string OriginOf(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : url;
 
-    private static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    private static bool IsHttpUrl(string value) => PublicUrlOptions.IsHttpUrl(value);
 }

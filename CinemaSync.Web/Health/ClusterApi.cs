@@ -6,7 +6,7 @@ namespace CinemaSync.Web.Health;
 
 /// <summary>
 /// Diagnostics for operators and the failover tests: which silo hosts a room right now and
-/// which silos are active. On outside Production (or with <c>Orleans:DiagnosticsEndpoint=true</c>);
+/// which silos are active. On in Development, elsewhere only with <c>Orleans:DiagnosticsEndpoint=true</c>;
 /// needs a token.
 /// </summary>
 public static class ClusterApi
@@ -17,7 +17,7 @@ public static class ClusterApi
 
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app, IConfiguration configuration, IHostEnvironment environment)
     {
-        if (!configuration.GetValue("Orleans:DiagnosticsEndpoint", !environment.IsProduction())) return app;
+        if (!configuration.GetValue("Orleans:DiagnosticsEndpoint", environment.IsDevelopment())) return app;
         var group = app.MapGroup("/api/cluster").RequireAuthorization().WithTags("Cluster");
         group.MapGet("/", GetCluster);
         group.MapGet("/rooms/{roomId}", GetRoom);

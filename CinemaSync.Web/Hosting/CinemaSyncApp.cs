@@ -7,6 +7,7 @@ using CinemaSync.Web.Health;
 using CinemaSync.Web.Observability;
 using CinemaSync.Web.Realtime;
 using CinemaSync.Web.Rooms;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace CinemaSync.Web.Hosting;
@@ -16,18 +17,29 @@ public static class CinemaSyncApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
+    /// <summary>
+    /// Builds the node and runs the start-up checks (<see cref="StartupGuard.Check"/>): a bad setting
+    /// throws here, before anything listens, with a message that names it.
+    /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        DotEnvFile.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot(args) });
+        var dotEnv = StartupEnvironment.LoadDotEnv();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = WebRoot(args),
+            EnvironmentName = StartupEnvironment.DefaultEnvironment(args),
+        });
         AddShippedSettingsWhenStartedElsewhere(builder);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        if (!HasListenAddress(builder.Configuration)) builder.WebHost.UseUrls(DefaultUrl);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => CinemaSyncJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
-        builder.AddCinemaSyncCors();
+        EndpointOptions.AddCinemaSyncEndpointOptions(builder);
+        builder.AddCinemaSyncPublicUrls();
+        builder.AddCinemaSyncSecurityHeaders();
         builder.AddCinemaSyncAuth();
         builder.AddCinemaSyncDataProtection();
         builder.AddCinemaSyncGoogleOAuth();
@@ -36,12 +48,15 @@ public static class CinemaSyncApp
         builder.AddCinemaSyncRealtime();
         builder.AddCinemaSyncTelemetry();
         builder.AddCinemaSyncHealth();
-        builder.Services.Configure<HostOptions>(o =>
-            o.ShutdownTimeout = builder.Configuration.GetValue("Shutdown:DrainTime", TimeSpan.FromSeconds(30)));
+        var drainTime = ShutdownSettings.DrainTime(builder.Configuration);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drainTime);
         configure?.Invoke(builder);
         builder.Services.StartDataProtectionAfterOrleans();
 
         var app = builder.Build();
+        StartupGuard.Check(app.Services);
+        var endpoints = app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        app.UseCinemaSyncSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
@@ -49,11 +64,11 @@ public static class CinemaSyncApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        if (endpoints.OpenApi == true) app.MapOpenApi();
+        if (endpoints.ApiReference == true) app.MapScalarApiReference();
         app.MapHealthApi();
         app.MapCinemaSyncHealth();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (endpoints.Metrics == true) app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapClusterApi(app.Configuration, app.Environment);
         app.MapConfigApi();
         app.MapAuthApi();
@@ -63,10 +78,22 @@ public static class CinemaSyncApp
         app.MapStreamApi();
         app.MapCinemaSyncRealtime();
         app.LogAuthConfiguration();
+        app.Logger.LogInformation("Environment: {Environment}; working directory {WorkingDirectory}; settings file {DotEnv}",
+            app.Environment.EnvironmentName, Directory.GetCurrentDirectory(),
+            dotEnv ?? $"none (looked for {string.Join(", ", StartupEnvironment.DotEnvCandidates())})");
         app.Logger.LogInformation("Storage: {Storage}", app.Services.GetRequiredService<StorageDescription>());
         app.Logger.LogInformation("Orleans: {Cluster}", app.Services.GetRequiredService<ClusterDescription>());
+        app.Logger.LogInformation("Endpoints: /metrics {Metrics}, /openapi {OpenApi}, /scalar {Scalar}",
+            OnOff(endpoints.Metrics), OnOff(endpoints.OpenApi), OnOff(endpoints.ApiReference));
         return app;
     }
+
+    private static string OnOff(bool? on) => on == true ? "on" : "off";
+
+    /// <summary>Any of ASP.NET's ways to say where to listen; without one the node listens on <see cref="DefaultUrl"/>.</summary>
+    private static bool HasListenAddress(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["urls"]) || !string.IsNullOrEmpty(configuration["http_ports"])
+        || !string.IsNullOrEmpty(configuration["https_ports"]) || configuration.GetSection("Kestrel:Endpoints").Exists();
 
     /// <summary>
     /// The watch page's files: <c>wwwroot</c> next to the build output (the project copies it
@@ -115,19 +142,5 @@ public static class CinemaSyncApp
             ReloadOnChange = false,
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(baseDirectory),
         });
-    }
-
-    private static WebApplicationBuilder AddCinemaSyncCors(this WebApplicationBuilder builder)
-    {
-        // FRONTEND_URL (comma-separated) is the allowlist; credentials are allowed for SignalR.
-        var origins = (builder.Configuration["FRONTEND_URL"] ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(o => o.TrimEnd('/'))
-            .ToArray();
-        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-        {
-            if (origins.Length > 0) policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials();
-        }));
-        return builder;
     }
 }

@@ -36,7 +36,7 @@ public static class OrleansHosting
             return builder;
         }
         if (mode is not ("silo" or "cohosted" or SiloMode))
-            throw new InvalidOperationException($"Orleans:Mode must be 'silo' (default) or 'client', not '{mode}'.");
+            throw new SettingException($"Orleans:Mode must be 'silo' (default) or 'client', not '{mode}'.");
 
         var siloPort = cluster.SiloPort ?? FreePorts.Next();
         var gatewayPort = cluster.GatewayPort ?? FreePorts.Next();

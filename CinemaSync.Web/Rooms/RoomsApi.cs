@@ -3,8 +3,10 @@ using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.Drive;
+using CinemaSync.Web.Hosting;
 using CinemaSync.Web.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.Rooms;
 
@@ -191,7 +193,7 @@ public static class RoomsApi
 
     /// <summary>A signed, expiring invite: joins a private room without its password (host and co-hosts, a bounded number per room).</summary>
     private static async Task<Results<Ok<Invite>, ValidationProblem, ProblemHttpResult>> CreateInvite(
-        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IConfiguration config, HubRateLimiter limiter,
+        string roomId, HttpContext context, IGrainFactory grains, InviteTokens invites, IOptions<PublicUrlOptions> urls, HubRateLimiter limiter,
         CancellationToken ct)
     {
         if (await ReadBodyAsync(context, ct) is not { } body) return NotJson();
@@ -203,9 +205,8 @@ public static class RoomsApi
         // The room counts its live invites (and checks the caller may invite) before one is handed out.
         var recorded = await grains.GetGrain<IRoomGrain>(roomId).RecordInviteAsync(context.User.UserId(), expiresAt);
         if (!recorded.IsOk) return Problems.Error(recorded);
-        var site = (config["FRONTEND_URL"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
-                   ?? $"{context.Request.Scheme}://{context.Request.Host}";
-        return TypedResults.Ok(new Invite(token, expiresAt, $"{site.TrimEnd('/')}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
+        var site = urls.Value.Site(context.Request);
+        return TypedResults.Ok(new Invite(token, expiresAt, $"{site}/?room={roomId}&invite={Uri.EscapeDataString(token)}"));
     }
 
     /// <summary>
