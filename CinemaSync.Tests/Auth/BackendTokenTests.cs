@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CinemaSync.Grains.Abstractions;
 using CinemaSync.Tests.Infrastructure;
+using CinemaSync.Web.Auth;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CinemaSync.Tests.Auth;
@@ -49,6 +51,21 @@ public sealed class BackendTokenTests(ServerFixture fixture) : IClassFixture<Ser
         // The control for the refusals above: the same minting code with the right key works.
         var response = await Server.SendAsync(HttpMethod.Get, "/api/auth/me",
             new TestUser("u", "u", BackendJwts.Mint("user-good", DateTimeOffset.UtcNow.AddHours(1))));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_IssuesADifferentToken_WhenTheSameUserSignsInTwiceAtOnce()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new AuthOptions { JwtSecret = TestServer.JwtSecret });
+        var tokens = new BackendTokens(options, new ManualClock(DateTimeOffset.UtcNow));
+        var user = new UserProfile { UserId = "ana", DisplayName = "Ana" };
+
+        var (first, _) = tokens.Issue(user);
+        var (second, _) = tokens.Issue(user);
+
+        Assert.NotEqual(first, second);
+        var response = await Server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/auth/me") { Headers = { Authorization = new("Bearer", second) } });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

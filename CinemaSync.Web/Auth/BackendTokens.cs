@@ -23,6 +23,8 @@ public sealed class BackendTokens(IOptions<AuthOptions> options, TimeProvider cl
         {
             [JwtRegisteredClaimNames.Sub] = user.UserId,
             [JwtRegisteredClaimNames.Name] = user.DisplayName,
+            // Unique per token: two sign-ins within the same second would otherwise mint the same string.
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
         };
         if (user.Email is not null) claims[JwtRegisteredClaimNames.Email] = user.Email;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
