@@ -52,8 +52,28 @@ public sealed class TestServer : IAsyncDisposable
         string? given = null;
         settings?.TryGetValue("CINEMASYNC_DATA_DIR", out given);
         var dataDir = given ?? Directory.CreateTempSubdirectory("cinemasync-test-").FullName;
-        // A port known before start: outside Development API_BASE_URL is required, and it is this address.
-        var url = $"http://127.0.0.1:{FreePorts.Next()}";
+        // A port known before start: outside Development API_BASE_URL is required, and it is this
+        // address. Another process may take the port between the pick and the bind: pick again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = Build(FreePorts.Next(), dataDir, settings, configure);
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                await app.DisposeAsync();
+                continue;
+            }
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new TestServer(app, new Uri(address)) { DataDirectory = dataDir, _ownsDataDirectory = given is null };
+        }
+    }
+
+    private static WebApplication Build(int port, string dataDir, IDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure)
+    {
+        var url = $"http://127.0.0.1:{port}";
         var args = new List<string>
         {
             $"--CINEMASYNC_DATA_DIR={dataDir}",
@@ -71,10 +91,7 @@ public sealed class TestServer : IAsyncDisposable
             if (settings?.ContainsKey(key) != true) args.Add($"--{key}={value}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             if (key != "CINEMASYNC_DATA_DIR") args.Add($"--{key}={value}");
-        var app = CinemaSyncApp.Build(args.ToArray(), configure);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address)) { DataDirectory = dataDir, _ownsDataDirectory = given is null };
+        return CinemaSyncApp.Build(args.ToArray(), configure);
     }
 
     public async Task<TestUser> SignInAsync(string displayName)
