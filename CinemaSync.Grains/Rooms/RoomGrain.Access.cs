@@ -27,11 +27,11 @@ public sealed partial class RoomGrain
         if (!Passwords.TryBegin(userId, now, out var retryInMs))
             return RoomResult<Done>.Fail(ErrorCodes.RateLimited,
                 $"Too many wrong passwords for this room; try again in {Math.Max(1, (retryInMs + 59_999) / 60_000)} minute(s).");
-        // The key derivation (tens of milliseconds) runs on the thread pool; this method is
-        // interleaved, so the room serves its other commands meanwhile. It reads only the hash,
-        // which never changes once the room exists, and the attempt counts, touched only on the
-        // grain's own turns.
-        var right = await Task.Run(() => PasswordHasher.Verify(password, hash));
+        // The key derivation (tens of milliseconds) runs on the thread pool, a few at a time per
+        // process; this method is interleaved, so the room serves its other commands meanwhile. It
+        // reads only the hash, which never changes once the room exists, and the attempt counts,
+        // touched only on the grain's own turns.
+        var right = await PasswordHasher.VerifyAsync(password, hash);
         if (!right) return RoomResult<Done>.Fail(ErrorCodes.InvalidPassword, "Invalid password.");
         Passwords.Admit(userId, Now);
         return RoomResult<Done>.Ok(Done.Value);

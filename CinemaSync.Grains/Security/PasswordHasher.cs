@@ -22,6 +22,26 @@ public static class PasswordHasher
         return $"{Scheme}${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
     }
 
+    /// <summary>
+    /// At most half the cores derive keys at once: a flood of guesses (tens of milliseconds of CPU
+    /// each) waits its turn instead of taking every core and thread-pool thread from the rooms.
+    /// </summary>
+    private static readonly SemaphoreSlim DerivationSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    /// <summary><see cref="Verify"/> on the thread pool, within the process's derivation slots.</summary>
+    public static async Task<bool> VerifyAsync(string password, string stored)
+    {
+        await DerivationSlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Verify(password, stored)).ConfigureAwait(false);
+        }
+        finally
+        {
+            DerivationSlots.Release();
+        }
+    }
+
     public static bool Verify(string password, string stored)
     {
         var parts = stored.Split('$');
