@@ -18,7 +18,7 @@ public sealed class AuthOptionsValidator(IHostEnvironment environment) : IValida
         var failures = new List<string>();
         var secret = options.JwtSecret;
         if (secret.Length == 0)
-            failures.Add($"JWT_SECRET is not set: outside Development it is required ({environment.EnvironmentName} now); {HowToMakeOne}.");
+            failures.Add($"JWT_SECRET is not set: outside Development it is required (this is {environment.EnvironmentName}); {HowToMakeOne}.");
         else if (secret == AuthOptions.DevelopmentSecret && !environment.IsDevelopment())
             failures.Add($"JWT_SECRET is the built-in development secret, which anyone can read in the source; {HowToMakeOne}.");
         else if (secret.Length < MinimumSecretLength || secret.Distinct().Count() < MinimumDistinctCharacters)
