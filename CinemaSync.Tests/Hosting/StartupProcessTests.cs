@@ -218,6 +218,28 @@ public sealed class StartupProcessTests
     }
 
     [Fact]
+    public async Task WebNode_RefusesWithOneLineAndExitCode1_WhenItsListenAddressIsTaken()
+    {
+        var dir = Directory.CreateTempSubdirectory("cinemasync-bad-").FullName;
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        using var process = Dll(ServerProcess.WebAssemblyPath, dir, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        });
+        try
+        {
+            await AssertRefusedAsync(process, $"ASPNETCORE_URLS: http://127.0.0.1:{port} is already in use");
+        }
+        finally
+        {
+            await process.KillAsync();
+        }
+    }
+
+    [Fact]
     public async Task Silo_RefusesWithOneLineAndExitCode1_WhenTheDataDirectoryCannotBeCreated()
     {
         var dir = Directory.CreateTempSubdirectory("cinemasync-bad-").FullName;

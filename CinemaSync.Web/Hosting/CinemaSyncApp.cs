@@ -32,6 +32,8 @@ public static class CinemaSyncApp
         });
         AddShippedSettingsWhenStartedElsewhere(builder);
         if (!HasListenAddress(builder.Configuration)) builder.WebHost.UseUrls(DefaultUrl);
+        builder.Services.AddSingleton<IStartupCheck>(new ListenAddressCheck(
+            (builder.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
