@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 
 namespace CinemaSync.Grains.Identity;
 

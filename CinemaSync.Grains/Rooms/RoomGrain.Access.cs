@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Security;
 
 namespace CinemaSync.Grains.Rooms;

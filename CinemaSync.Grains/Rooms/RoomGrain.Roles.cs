@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace CinemaSync.Grains.Rooms;

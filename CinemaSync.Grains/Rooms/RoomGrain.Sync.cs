@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 
 namespace CinemaSync.Grains.Rooms;
 

@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Grains.Users;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Tests.Infrastructure;
 using CinemaSync.Web.Auth;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Tests.Infrastructure;
 using CinemaSync.Web.Realtime;
 using Microsoft.AspNetCore.SignalR;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Users;
 using CinemaSync.Tests.Infrastructure;
 using CinemaSync.Web.GoogleOAuth;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Tests.Infrastructure;
 
 namespace CinemaSync.Tests.Grains;

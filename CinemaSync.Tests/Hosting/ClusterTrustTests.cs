@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Hosting;
 using CinemaSync.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;

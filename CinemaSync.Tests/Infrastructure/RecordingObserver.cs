@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 
 namespace CinemaSync.Tests.Infrastructure;
 

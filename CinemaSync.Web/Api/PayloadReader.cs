@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 
 namespace CinemaSync.Web.Api;
 

@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CinemaSync.Web.Api;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

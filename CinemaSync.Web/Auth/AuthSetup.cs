@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Web.Api;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Web.GoogleOAuth;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.Drive;

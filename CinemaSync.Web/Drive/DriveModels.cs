@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 
 namespace CinemaSync.Web.Drive;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.Drive;

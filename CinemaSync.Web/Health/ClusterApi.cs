@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace CinemaSync.Web.Hosting;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 
 namespace CinemaSync.Web.Realtime;
 

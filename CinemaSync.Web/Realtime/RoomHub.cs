@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;

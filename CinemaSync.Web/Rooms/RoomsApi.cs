@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;

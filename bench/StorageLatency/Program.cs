@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CinemaSync.Grains.Abstractions;
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;

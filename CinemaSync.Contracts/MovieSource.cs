@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 public static class MovieSourceTypes
 {

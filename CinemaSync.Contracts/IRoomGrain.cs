@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>One room, keyed by its room id. Holds members and the authoritative playback state.</summary>
 [Alias("CinemaSync.IRoomGrain")]

@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>Names that end up in storage. Never rename one: stored data is found by them.</summary>
 public static class StorageNames

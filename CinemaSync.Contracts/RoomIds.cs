@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace CinemaSync.Grains.Rooms;
+namespace CinemaSync.Contracts;
 
 /// <summary>Short, URL-safe, random room codes.</summary>
 public static class RoomIds

@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>The outcome of a room command: a value, or an error code with a human message.</summary>
 /// <remarks>A refused playback update (<c>stale_version</c>) still carries the current state in <see cref="Value"/>.</remarks>

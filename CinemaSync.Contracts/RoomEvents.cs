@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>
 /// A server → client message about a room. The record's properties are the wire payload

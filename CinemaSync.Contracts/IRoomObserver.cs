@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>
 /// One per web node per room with local members. Every method is one-way: a dead node must

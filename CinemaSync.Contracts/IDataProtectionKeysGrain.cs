@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>
 /// The ASP.NET Core Data Protection key ring as XML elements, persisted in the grain store so that

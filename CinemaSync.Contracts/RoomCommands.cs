@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>Who is acting: always taken from the validated token, never from a payload.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 [GenerateSerializer, Immutable]
 public sealed record RoomSettings

@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 public static class PlaybackStatus
 {

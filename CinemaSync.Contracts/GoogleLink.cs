@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>
 /// A user's Google account link. <see cref="ProtectedTokens"/> is ciphertext made by the web node

@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>The machine error codes of CONTRACT.md, shared by hub acks and REST problem details.</summary>
 public static class ErrorCodes

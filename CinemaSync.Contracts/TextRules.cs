@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>Text limits of CONTRACT.md; lengths count Unicode code points, not UTF-16 units.</summary>
 public static class TextRules

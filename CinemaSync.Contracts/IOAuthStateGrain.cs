@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Abstractions;
+namespace CinemaSync.Contracts;
 
 /// <summary>
 /// One pending OAuth <c>state</c> value (the grain key): the user who asked for it, the PKCE code
