@@ -67,6 +67,7 @@ public sealed class SettingsValidationTests
         { "ForwardedHeaders:KnownProxies must list IP addresses separated by commas, not 'proxy'", ["--ForwardedHeaders:KnownProxies:0=10.0.0.1", "--ForwardedHeaders:KnownProxies:1=proxy"] },
         { "Auth:TokenLifetime must be a time span such as 00:00:30, not 'a day'", ["--Auth:TokenLifetime=a day"] },
         { "Endpoints:Metrics must be true or false, not 'maybe'", ["--Endpoints:Metrics=maybe"] },
+        { "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL", ["--OTEL_EXPORTER_OTLP_ENDPOINT=collector:4317"] },
     };
 
     [Theory]
