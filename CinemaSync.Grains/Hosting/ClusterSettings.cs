@@ -17,14 +17,14 @@ public sealed class ClusterSettings : IValidatedSettings, ISettingsWithAliases
     public const string Redis = "redis";
     public const string MongoDb = "mongodb";
 
-    public const string SiloMode = "silo";
+    public const string CoHostedSiloMode = "silo";
     public const string ClientMode = "client";
 
     /// <summary>
     /// Web node only: <c>silo</c> (default; <c>cohosted</c> and <c>single-process</c> mean the same)
     /// co-hosts a silo; <c>client</c> joins an external cluster as an Orleans client.
     /// </summary>
-    public string Mode { get; set; } = SiloMode;
+    public string Mode { get; set; } = CoHostedSiloMode;
 
     /// <summary><c>Orleans:Clustering</c>: <c>localhost</c> (default), <c>redis</c> or <c>mongodb</c>.</summary>
     public string Clustering { get; set; } = Localhost;
@@ -63,7 +63,7 @@ public sealed class ClusterSettings : IValidatedSettings, ISettingsWithAliases
 
     public string NormalizedMode => Mode.Trim().ToLowerInvariant() switch
     {
-        "" or "cohosted" or "single-process" => SiloMode,
+        "" or "cohosted" or "single-process" => CoHostedSiloMode,
         var mode => mode,
     };
 
@@ -90,8 +90,8 @@ public sealed class ClusterSettings : IValidatedSettings, ISettingsWithAliases
         var clustering = NormalizedClustering;
         if (clustering is not (Localhost or Redis or MongoDb))
             yield return $"Orleans:Clustering must be '{Localhost}', '{Redis}' or '{MongoDb}', not '{Clustering}'.";
-        if (NormalizedMode is not (SiloMode or ClientMode))
-            yield return $"Orleans:Mode must be '{SiloMode}' (default) or '{ClientMode}', not '{Mode}'.";
+        if (NormalizedMode is not (CoHostedSiloMode or ClientMode))
+            yield return $"Orleans:Mode must be '{CoHostedSiloMode}' (default) or '{ClientMode}', not '{Mode}'.";
         if (ClusterId.Trim().Length == 0) yield return "Orleans:ClusterId must not be empty.";
         if (ServiceId.Trim().Length == 0) yield return "Orleans:ServiceId must not be empty.";
         if (AdvertisedIP.Length > 0 && !IPAddress.TryParse(AdvertisedIP, out _))
