@@ -109,7 +109,7 @@ public sealed class RoomHub(
     public Task<object> ChatMessage(JsonElement payload) => Run(payload, async (actor, body) =>
     {
         var roomId = RoomRequests.ReadRoomId(body);
-        var text = body.String("text", required: true, maxLength: TextRules.ChatMaxLength, minLength: 1);
+        var text = RoomRequests.ReadChatText(body);
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).SendChatAsync(actor.UserId, text!);
         return result.IsOk ? new HubAcks.Chat(result.Value!) : HubAcks.Fail(result);
@@ -119,7 +119,7 @@ public sealed class RoomHub(
     public Task<object> Reaction(JsonElement payload) => Run(payload, async (actor, body) =>
     {
         var roomId = RoomRequests.ReadRoomId(body);
-        var emoji = body.String("emoji", required: true, maxLength: TextRules.EmojiMaxLength, minLength: 1);
+        var emoji = RoomRequests.ReadEmoji(body);
         if (!body.IsValid) return Invalid(body);
         var result = await Room(roomId!).ReactAsync(actor.UserId, emoji!);
         return result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
@@ -132,10 +132,10 @@ public sealed class RoomHub(
         return Run(payload, async (_, body) =>
         {
             var clientTime = body.Number("client_time", required: true);
-            var rtt = body.Integer("rtt_ms", min: 0, max: 60_000);
+            var rtt = RoomRequests.ReadRtt(body);
             if (!body.IsValid) return Invalid(body);
             var ack = new HubAcks.SyncTime(clientTime!.Value, receivedAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            if (rtt is { } rttMs) await ReportRttAsync((int)rttMs);
+            if (rtt is { } rttMs) await ReportRttAsync(rttMs);
             return ack;
         }, HubAction.SyncTime);
     }
@@ -163,8 +163,7 @@ public sealed class RoomHub(
     {
         var roomId = RoomRequests.ReadRoomId(body);
         var userId = RoomRequests.ReadUserId(body);
-        var role = body.String("role", required: true, maxLength: 16, trim: false);
-        if (role is not null and not (ParticipantRoles.CoHost or ParticipantRoles.Member)) body.Fail("role", "must be \"co_host\" or \"member\".");
+        var role = RoomRequests.ReadRole(body);
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).SetRoleAsync(actor.UserId, userId!, role!));
     }, HubAction.Moderation);
@@ -202,10 +201,9 @@ public sealed class RoomHub(
     public Task<object> QueueAdd(JsonElement payload) => Run(payload, async (actor, body) =>
     {
         var roomId = RoomRequests.ReadRoomId(body);
-        var source = body.Object("movie_source", required: true) is { } s ? RoomRequests.ReadMovieSource(s) : null;
-        var title = body.String("title", maxLength: TextRules.RoomNameMaxLength * 2);
-        var durationMs = body.Integer("duration_ms", min: 1, max: 7L * 24 * 3600 * 1000);
+        var add = RoomRequests.ReadQueueAdd(body);
         if (!body.IsValid) return Invalid(body);
+        var (source, title, durationMs) = add!;
         // A Drive file is checked like PUT .../video (readable with the adder's rights, metadata filled in);
         // someone who may not add is refused by the grain without Drive being asked.
         if (source is { Type: MovieSourceTypes.GoogleDrive, FileId: not null }
@@ -229,7 +227,7 @@ public sealed class RoomHub(
     public Task<object> QueueRemove(JsonElement payload) => Run(payload, async (actor, body) =>
     {
         var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
+        var itemId = RoomRequests.ReadQueueItemId(body);
         if (!body.IsValid) return Invalid(body);
         return Ack(await Room(roomId!).QueueRemoveAsync(actor.UserId, itemId!));
     }, HubAction.Queue);
@@ -238,10 +236,10 @@ public sealed class RoomHub(
     public Task<object> QueueMove(JsonElement payload) => Run(payload, async (actor, body) =>
     {
         var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
-        var index = body.Integer("index", required: true, min: 0, max: 10_000);
+        var itemId = RoomRequests.ReadQueueItemId(body);
+        var index = RoomRequests.ReadQueueIndex(body);
         if (!body.IsValid) return Invalid(body);
-        return Ack(await Room(roomId!).QueueMoveAsync(actor.UserId, itemId!, (int)index!.Value));
+        return Ack(await Room(roomId!).QueueMoveAsync(actor.UserId, itemId!, index!.Value));
     }, HubAction.Queue);
 
     [HubMethodName("play_next")]
