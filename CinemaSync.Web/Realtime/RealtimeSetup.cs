@@ -13,6 +13,7 @@ public static class RealtimeSetup
         builder.Services.AddValidatedSettings<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
         builder.Services.AddSingleton<HubRateLimiter>();
         builder.Services.AddSingleton<InviteTokens>();
+        builder.Services.AddSingleton<RoomGateway>();
         builder.Services.AddSingleton<RoomEventRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomEventRelay>());
         return builder;

@@ -18,7 +18,7 @@ namespace CinemaSync.Web.Realtime;
 /// </summary>
 [Authorize]
 public sealed class RoomHub(
-    RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, DriveMovies drive, TimeProvider clock,
+    RoomEventRelay relay, RoomGateway rooms, HubRateLimiter limiter, InviteTokens invites, TimeProvider clock,
     ILogger<RoomHub> logger) : Hub
 {
     public const string Path = "/hubs/room";
@@ -50,20 +50,17 @@ public sealed class RoomHub(
     [HubMethodName("join_room")]
     public Task<object> JoinRoom(JsonElement payload) => Run(payload, async (actor, body) =>
     {
-        var roomId = RoomRequests.ReadRoomId(body);
-        var password = RoomRequests.ReadPassword(body);
-        var lastSeq = body.Integer("last_seq", min: 0);
-        var invite = body.String("invite", maxLength: 512, trim: false);
-        if (!body.IsValid) return Invalid(body);
-        if (invite is not null && !invites.IsValid(invite, roomId!))
+        if (RoomRequests.ReadJoin(body) is not { } join) return Invalid(body);
+        var (roomId, password, invite, lastSeq) = join;
+        if (invite is not null && !invites.IsValid(invite, roomId))
             return HubAcks.Fail(ErrorCodes.InvalidInvite, "The invite is not valid for this room, or has expired.");
 
         var connectionId = Context.ConnectionId;
-        var node = relay.BeginJoin(roomId!);
+        var node = relay.BeginJoin(roomId);
         RoomResult<JoinResult>? result = null;
         try
         {
-            result = await RoomJoins.JoinAsync(Room(roomId!), new JoinRoomCommand
+            result = await rooms.JoinAsync(roomId, new JoinRoomCommand
             {
                 User = actor,
                 Connection = new RoomConnection { ConnectionId = connectionId, Node = node },
@@ -73,8 +70,8 @@ public sealed class RoomHub(
         }
         finally
         {
-            if (!relay.EndJoin(roomId!, connectionId, actor.UserId, result?.IsOk == true))
-                await Room(roomId!).DisconnectAsync(connectionId);
+            if (!relay.EndJoin(roomId, connectionId, actor.UserId, result?.IsOk == true))
+                await Room(roomId).DisconnectAsync(connectionId);
         }
         if (!result.IsOk) return HubAcks.Fail(result);
         var joined = result.Value!;
@@ -100,9 +97,7 @@ public sealed class RoomHub(
         var roomId = RoomRequests.ReadRoomId(body);
         var command = RoomRequests.ReadPlayback(body);
         if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).UpdatePlaybackAsync(actor.UserId, command!);
-        if (result.IsOk) return new HubAcks.Playback(result.Value!);
-        return HubAcks.Fail(result) with { PlaybackState = result.Value };
+        return HubAcks.Of(await Room(roomId!).UpdatePlaybackAsync(actor.UserId, command!), v => new HubAcks.Playback(v));
     }, HubAction.Playback);
 
     [HubMethodName("chat_message")]
@@ -203,24 +198,7 @@ public sealed class RoomHub(
         var roomId = RoomRequests.ReadRoomId(body);
         var add = RoomRequests.ReadQueueAdd(body);
         if (!body.IsValid) return Invalid(body);
-        var (source, title, durationMs) = add!;
-        // A Drive file is checked like PUT .../video (readable with the adder's rights, metadata filled in);
-        // someone who may not add is refused by the grain without Drive being asked.
-        if (source is { Type: MovieSourceTypes.GoogleDrive, FileId: not null }
-            && await Room(roomId!).RoleOfAsync(actor.UserId) is { } role && ParticipantRoles.CanControl(role))
-        {
-            try
-            {
-                (source, var movie) = await drive.ResolveVideoAsync(source, actor.UserId, Context.ConnectionAborted);
-                title ??= movie.Name;
-            }
-            catch (DriveException ex)
-            {
-                return HubAcks.Fail(ex.Code, ex.Message);
-            }
-        }
-        var result = await Room(roomId!).QueueAddAsync(actor.UserId, source! with { DurationMs = durationMs ?? source.DurationMs }, title);
-        return result.IsOk ? new HubAcks.QueuedItem(result.Value!) : HubAcks.Fail(result);
+        return HubAcks.Of(await rooms.QueueAddAsync(roomId!, actor.UserId, add!, Context.ConnectionAborted), v => new HubAcks.QueuedItem(v));
     }, HubAction.Queue);
 
     [HubMethodName("queue_remove")]
@@ -253,7 +231,7 @@ public sealed class RoomHub(
 
     private static object Ack<T>(RoomResult<T> result) => result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
 
-    private IRoomGrain Room(string roomId) => relay.RoomGrain(roomId);
+    private IRoomGrain Room(string roomId) => rooms.Room(roomId);
 
     private static object Invalid(PayloadReader body) => HubAcks.Fail(ErrorCodes.InvalidPayload, body.Summary);
 

@@ -136,6 +136,24 @@ public static class RoomRequests
     public static string? ReadRoomId(PayloadReader body) =>
         body.String("room_id", required: true, maxLength: RoomIds.MaxLength, trim: false, check: RoomIds.Problem);
 
+    /// <summary><c>POST .../invites</c>: <c>expires_in_minutes</c>, a day when not given.</summary>
+    public static TimeSpan ReadInviteLifetime(PayloadReader body) =>
+        body.Integer("expires_in_minutes", min: 1, max: InviteTokens.MaxLifetimeMinutes) is { } minutes
+            ? TimeSpan.FromMinutes(minutes)
+            : InviteTokens.DefaultLifetime;
+
+    /// <summary><c>join_room</c>: the room, its password or an invite, and the last <c>seq</c> a reconnecting client applied.</summary>
+    public sealed record Join(string RoomId, string? Password, string? Invite, long? LastSeq);
+
+    public static Join? ReadJoin(PayloadReader body)
+    {
+        var roomId = ReadRoomId(body);
+        var password = ReadPassword(body);
+        var lastSeq = body.Integer("last_seq", min: 0);
+        var invite = body.String("invite", maxLength: InviteTokens.MaxLength, trim: false);
+        return body.IsValid ? new Join(roomId!, password, invite, lastSeq) : null;
+    }
+
     public static string? ReadPassword(PayloadReader body) =>
         body.String("password", maxLength: TextRules.PasswordMaxLength);
 
