@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CinemaSync.Contracts;
+using CinemaSync.Web.Api;
 
 namespace CinemaSync.Web.Realtime;
 
@@ -61,6 +62,9 @@ public static class HubAcks
     }
 
     public static Failed Fail(string code, string message) => new(code, message);
+
+    /// <summary>The payload's problems, field by field in one line.</summary>
+    public static Failed Invalid(PayloadReader body) => new(ErrorCodes.InvalidPayload, body.Summary);
 
     /// <summary>A refused room command; a refusal that carries the playback state (<c>stale_version</c>) gives it.</summary>
     public static Failed Fail<T>(RoomResult<T> result) =>
