@@ -413,18 +413,9 @@ public sealed partial class RoomCore
     private RoomResult<RoomSettings> UpdateSettings(Draft d, UpdateSettings command)
     {
         if (RefuseUnlessController<RoomSettings>(command.UserId, hostOnly: true) is { } refused) return refused;
-        var (s, patch) = (State.Settings, command.Patch);
-        var merged = s with
-        {
-            ChatEnabled = patch.ChatEnabled ?? s.ChatEnabled,
-            ReactionsEnabled = patch.ReactionsEnabled ?? s.ReactionsEnabled,
-            MaxParticipants = patch.MaxParticipants ?? s.MaxParticipants,
-            WaitForBuffering = patch.WaitForBuffering ?? s.WaitForBuffering,
-            BufferTimeoutMs = patch.BufferTimeoutMs ?? s.BufferTimeoutMs,
-            HostGraceMs = patch.HostGraceMs ?? s.HostGraceMs,
-        };
+        var merged = command.Patch.MergeInto(State.Settings);
         if (SettingsValues.Check(merged) is { } problem) return Fail<RoomSettings>(ErrorCodes.InvalidPayload, problem);
-        if (merged == s) return Ok(s);
+        if (merged == State.Settings) return Ok(State.Settings);
 
         d.Emit(new SettingsChanged(merged));
         if (!merged.WaitForBuffering && State.Playback.Status == PlaybackStatus.Waiting) Resume(d);
