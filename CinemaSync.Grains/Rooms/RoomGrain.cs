@@ -14,43 +14,32 @@ namespace CinemaSync.Grains.Rooms;
 /// no client ever sees an event the store does not have. One timer runs the core's next tick.
 /// </summary>
 [GrainType("room")]
-public sealed class RoomGrain : Grain, IRoomGrain
+public sealed class RoomGrain(
+    [PersistentState(StateNames.Room, StorageNames.Default)] IPersistentState<RoomState> state,
+    TimeProvider clock,
+    IOptions<RoomGrainOptions> options,
+    ILogger<RoomGrain> log) : Grain, IRoomGrain
 {
     /// <summary>Events kept in memory for <c>join_room</c> with <c>last_seq</c>.</summary>
     public const int ResumeWindow = 256;
     /// <summary>The timer wakes at least this often: a due time further away is simply re-armed.</summary>
     private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
 
-    private readonly IPersistentState<RoomState> _state;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<RoomGrain> _log;
-    private readonly RoomGrainOptions _options;
-    private RoomNodes _nodes = null!;
+    private readonly RoomGrainOptions _options = options.Value;
     private readonly RecentRoomEvents _recent = new(ResumeWindow);
+    private RoomNodes _nodes = null!;
     private RoomCore _core = null!;
     private IGrainTimer? _timer;
-
-    public RoomGrain(
-        [PersistentState(StateNames.Room, StorageNames.Default)] IPersistentState<RoomState> state,
-        TimeProvider clock,
-        IOptions<RoomGrainOptions> options,
-        ILogger<RoomGrain> log)
-    {
-        _state = state;
-        _clock = clock;
-        _log = log;
-        _options = options.Value;
-    }
+    private long? _timerDue;
 
     private string RoomId => this.GetPrimaryKeyString();
-    private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
-    private static string NodeId(IRoomObserver node) => RoomNodes.IdOf(node);
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         CinemaSyncTelemetry.ActiveRooms.Add(1);
-        _core = new RoomCore(RoomId, _options, _state.State);
-        _nodes = new RoomNodes(RoomId, _options.NodeExpiry, _clock, _log);
+        _core = new RoomCore(RoomId, _options, state.State);
+        _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
         return Task.CompletedTask;
     }
 
@@ -61,7 +50,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     public Task<RoomResult<RoomView>> CreateAsync(CreateRoomCommand command) => RunAsync(new CreateRoom(command, PasswordHasher.Hash));
-    public Task<RoomView?> GetAsync() => Task.FromResult(_core.State.Exists ? _core.View(Now) : null);
+    public Task<RoomView?> GetAsync() => Task.FromResult(_core.Find(Now));
     public Task<RoomLookup?> LookupAsync(string userId) => Task.FromResult(_core.Lookup(userId, Now));
     public Task<string?> RoleOfAsync(string userId) => Task.FromResult(_core.RoleOf(userId));
 
@@ -79,7 +68,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public async Task<RoomResult<JoinResult>> JoinAsync(JoinRoomCommand command)
     {
         var connection = command.Connection;
-        var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : NodeId(connection.Node), command.Invited), connection?.Node);
+        var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : RoomNodes.IdOf(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
         var result = !reply.IsNew && command.LastSeq is { } lastSeq ? _recent.Resume(reply.Result, lastSeq, reply.SeqBefore, _core.State.Seq) : reply.Result;
@@ -106,7 +95,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public Task<RoomResult<Done>> RecordInviteAsync(string userId, long expiresAt) => RunAsync(new RecordInvite(userId, expiresAt));
 
     public async Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections) =>
-        (await RunAsync(new Subscribe(NodeId(node), connections), node)).Value ?? [];
+        (await RunAsync(new Subscribe(RoomNodes.IdOf(node), connections), node)).Value ?? [];
 
     /// <summary>Runs what is due first, so a command never meets a room that time should already have moved on.</summary>
     private async Task<RoomResult<T>> RunAsync<T>(RoomCommand<T> command, IRoomObserver? node = null)
@@ -119,10 +108,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     private async Task TickAsync() => await CommitAsync(_core.Tick(Now), node: null);
 
+    private Task OnTimerAsync()
+    {
+        _timerDue = null; // fired: whatever is due next must arm it again
+        return TickAsync();
+    }
+
     /// <summary>Persists, then tells: the order every accepted change follows. False when the write failed.</summary>
     private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node)
     {
-        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, _core.State)) return false;
+        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
         foreach (var change in decision.Changes) await FollowAsync(change);
         foreach (var roomEvent in decision.Events) _recent.Add(roomEvent);
         _nodes.Publish(decision, node);
@@ -131,33 +126,34 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     /// <summary>
-    /// Every write of the room. Today the whole state; on failure the stored state is read back so
-    /// that memory never runs ahead of the store (presence comes back with the nodes' re-subscriptions).
+    /// Every write of the room: the accepted changes, the room events they broadcast, and the room
+    /// after them. This store writes the whole state; an append-only one writes the changes. On
+    /// failure the stored state is read back so that memory never runs ahead of the store (presence
+    /// comes back with the nodes' re-subscriptions).
     /// </summary>
-    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, RoomState state)
+    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState room)
     {
-        using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist");
-        activity?.SetTag("cinemasync.room_id", RoomId);
+        using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist")?.SetTag("cinemasync.room_id", RoomId);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _state.State = state;
-            await _state.WriteStateAsync();
+            state.State = room;
+            await state.WriteStateAsync();
             CinemaSyncTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "Room {RoomId}: state write failed; {Count} changes refused", RoomId, changes.Count);
+            log.LogError(ex, "Room {RoomId}: state write failed; {Count} changes refused", RoomId, changes.Count);
             try
             {
-                await _state.ReadStateAsync();
-                _core = new RoomCore(RoomId, _options, _state.State);
+                await state.ReadStateAsync();
+                _core = new RoomCore(RoomId, _options, state.State);
             }
             catch (Exception readError)
             {
-                _log.LogError(readError, "Room {RoomId}: reload after a failed write failed; deactivating", RoomId);
+                log.LogError(readError, "Room {RoomId}: reload after a failed write failed; deactivating", RoomId);
                 DeactivateOnIdle();
             }
             return false;
@@ -171,21 +167,18 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             case RoomCreated c:
                 await GrainFactory.GetGrain<IUserGrain>(c.HostId).AddRoomAsync(RoomId);
-                _log.LogInformation("Room {RoomId} created by {UserId}", RoomId, c.HostId);
+                log.LogInformation("Room {RoomId} created by {UserId}", RoomId, c.HostId);
                 break;
             case MemberJoined j:
                 await GrainFactory.GetGrain<IUserGrain>(j.UserId).AddRoomAsync(RoomId);
-                _log.LogInformation("Room {RoomId}: {UserId} joined", RoomId, j.UserId);
+                log.LogInformation("Room {RoomId}: {UserId} joined", RoomId, j.UserId);
                 break;
             case MemberLeft l:
-                _log.LogInformation("Room {RoomId}: {UserId} left{Banned}", RoomId, l.UserId, l.Banned ? " (banned)" : "");
+                log.LogInformation("Room {RoomId}: {UserId} left{Banned}", RoomId, l.UserId, l.Banned ? " (banned)" : "");
                 await GrainFactory.GetGrain<IUserGrain>(l.UserId).RemoveRoomAsync(RoomId);
                 break;
-            case HostChanged { By: null } h:
-                _log.LogInformation("Room {RoomId}: host away past the grace period; host passes to {UserId}", RoomId, h.HostId);
-                break;
-            case RoomClosed:
-                _log.LogInformation("Room {RoomId} closed", RoomId);
+            case HostChanged { By: null } or RoomClosed:
+                log.LogInformation("Room {RoomId}: {Change}", RoomId, change);
                 break;
         }
     }
@@ -194,9 +187,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private void ArmTimer()
     {
         var due = _core.NextDue();
+        if (due == _timerDue) return;
+        _timerDue = due;
         var delay = due is { } at ? TimeSpan.FromMilliseconds(Math.Clamp(at - Now, 0, MaxTimerDelayMs)) : Timeout.InfiniteTimeSpan;
         if (_timer is not null) _timer.Change(delay, Timeout.InfiniteTimeSpan);
-        else if (due is not null) _timer = this.RegisterGrainTimer(TickAsync, delay, Timeout.InfiniteTimeSpan);
+        else if (due is not null) _timer = this.RegisterGrainTimer(OnTimerAsync, delay, Timeout.InfiniteTimeSpan);
     }
 
     private static RoomResult<T> Unavailable<T>() =>
