@@ -15,19 +15,19 @@ namespace CinemaSync.Web.Realtime;
 /// ack metrics and the catch-all are <see cref="RoomHubFilter"/>'s.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
+public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subscriptions, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
 {
     public const string Path = "/hubs/room";
 
     public override Task OnConnectedAsync()
     {
-        relay.Connected(Context.ConnectionId);
+        connections.Connected(Context.ConnectionId, UserId);
         return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        foreach (var roomId in relay.Disconnected(Context.ConnectionId))
+        foreach (var roomId in connections.Disconnected(Context.ConnectionId))
         {
             try
             {
@@ -48,25 +48,16 @@ public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteToken
         if (join.Invite is not null && !invites.IsValid(join.Invite, join.RoomId))
             return HubAcks.Fail(ErrorCodes.InvalidInvite, "The invite is not valid for this room, or has expired.");
 
-        var connectionId = Context.ConnectionId;
-        var node = relay.BeginJoin(join.RoomId);
-        RoomResult<JoinResult>? result = null;
-        try
+        // The room tells this node's observer that the connection is in (NodeRoomObserver.OnConnectionJoinedAsync).
+        using var hold = subscriptions.HoldForJoin(join.RoomId);
+        var result = await rooms.JoinAsync(join.RoomId, new JoinRoomCommand
         {
-            result = await rooms.JoinAsync(join.RoomId, new JoinRoomCommand
-            {
-                User = Actor,
-                Connection = new RoomConnection { ConnectionId = connectionId, Node = node },
-                Invited = join.Invite is not null,
-                LastSeq = join.LastSeq,
-            }, join.Password);
-        }
-        finally
-        {
-            if (!relay.EndJoin(join.RoomId, connectionId, UserId, result?.IsOk == true))
-                await rooms.Room(join.RoomId).DisconnectAsync(connectionId);
-        }
-        return HubAcks.Of(result!, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory)
+            User = Actor,
+            Connection = new RoomConnection { ConnectionId = Context.ConnectionId, Node = hold.Node },
+            Invited = join.Invite is not null,
+            LastSeq = join.LastSeq,
+        }, join.Password);
+        return HubAcks.Of(result, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory)
         {
             MissedEvents = joined.MissedEvents?.Select(e => new HubAcks.MissedEvent(e.Name, e)).ToList(),
             Resync = joined.Resync,
@@ -139,7 +130,7 @@ public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteToken
     /// <summary>Tells the rooms of this connection its RTT when its minimum of the last 8 changed.</summary>
     private async Task ReportRttAsync(int rttMs)
     {
-        if (relay.ReportRtt(Context.ConnectionId, rttMs) is not { } changed) return;
+        if (connections.ReportRtt(Context.ConnectionId, rttMs) is not { } changed) return;
         foreach (var roomId in changed.Rooms)
             await rooms.Room(roomId).ReportRttAsync(Context.ConnectionId, changed.RttMs);
     }
