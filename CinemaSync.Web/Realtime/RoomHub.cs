@@ -17,7 +17,7 @@ namespace CinemaSync.Web.Realtime;
 [Authorize]
 public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subscriptions, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
 {
-    public const string Path = "/hubs/room";
+    public const string Path = RoomHubNames.Path;
 
     public override Task OnConnectedAsync()
     {
@@ -40,7 +40,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         }
     }
 
-    [HubMethodName("join_room"), HubLimit(HubAction.Join)]
+    [HubMethodName(RoomHubNames.JoinRoom), HubLimit(HubAction.Join)]
     public async Task<object> JoinRoom(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -64,7 +64,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         });
     }
 
-    [HubMethodName("leave_room"), HubLimit(HubAction.Leave)]
+    [HubMethodName(RoomHubNames.LeaveRoom), HubLimit(HubAction.Leave)]
     public async Task<object> LeaveRoom(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -73,7 +73,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).LeaveAsync(UserId));
     }
 
-    [HubMethodName("update_playback"), HubLimit(HubAction.Playback)]
+    [HubMethodName(RoomHubNames.UpdatePlayback), HubLimit(HubAction.Playback)]
     public async Task<object> UpdatePlayback(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -83,7 +83,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).UpdatePlaybackAsync(UserId, command!), state => new HubAcks.Playback(state));
     }
 
-    [HubMethodName("chat_message"), HubLimit(HubAction.Chat)]
+    [HubMethodName(RoomHubNames.ChatMessage), HubLimit(HubAction.Chat)]
     public async Task<object> ChatMessage(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -93,7 +93,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).SendChatAsync(UserId, text!), message => new HubAcks.Chat(message));
     }
 
-    [HubMethodName("reaction"), HubLimit(HubAction.Reaction)]
+    [HubMethodName(RoomHubNames.Reaction), HubLimit(HubAction.Reaction)]
     public async Task<object> Reaction(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -103,7 +103,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).ReactAsync(UserId, emoji!));
     }
 
-    [HubMethodName("sync_time"), HubLimit(HubAction.SyncTime)]
+    [HubMethodName(RoomHubNames.SyncTime), HubLimit(HubAction.SyncTime)]
     public async Task<object> SyncTime(JsonElement payload)
     {
         var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -116,7 +116,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return ack;
     }
 
-    [HubMethodName("report_status"), HubLimit(HubAction.Status)]
+    [HubMethodName(RoomHubNames.ReportStatus), HubLimit(HubAction.Status)]
     public async Task<object> ReportStatus(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -135,7 +135,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
             await rooms.Room(roomId).ReportRttAsync(Context.ConnectionId, changed.RttMs);
     }
 
-    [HubMethodName("set_role"), HubLimit(HubAction.Moderation)]
+    [HubMethodName(RoomHubNames.SetRole), HubLimit(HubAction.Moderation)]
     public async Task<object> SetRole(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -146,7 +146,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).SetRoleAsync(UserId, userId!, role!));
     }
 
-    [HubMethodName("transfer_host"), HubLimit(HubAction.Moderation)]
+    [HubMethodName(RoomHubNames.TransferHost), HubLimit(HubAction.Moderation)]
     public async Task<object> TransferHost(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -156,7 +156,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).TransferHostAsync(UserId, userId!));
     }
 
-    [HubMethodName("kick_member"), HubLimit(HubAction.Moderation)]
+    [HubMethodName(RoomHubNames.KickMember), HubLimit(HubAction.Moderation)]
     public async Task<object> KickMember(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -167,7 +167,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).KickAsync(UserId, userId!, ban));
     }
 
-    [HubMethodName("update_settings"), HubLimit(HubAction.Moderation)]
+    [HubMethodName(RoomHubNames.UpdateSettings), HubLimit(HubAction.Moderation)]
     public async Task<object> UpdateSettings(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -177,7 +177,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).UpdateSettingsAsync(UserId, patch!), merged => new HubAcks.SettingsUpdated(merged));
     }
 
-    [HubMethodName("queue_add"), HubLimit(HubAction.Queue)]
+    [HubMethodName(RoomHubNames.QueueAdd), HubLimit(HubAction.Queue)]
     public async Task<object> QueueAdd(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -187,7 +187,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.QueueAddAsync(roomId!, UserId, add!, Context.ConnectionAborted), item => new HubAcks.QueuedItem(item));
     }
 
-    [HubMethodName("queue_remove"), HubLimit(HubAction.Queue)]
+    [HubMethodName(RoomHubNames.QueueRemove), HubLimit(HubAction.Queue)]
     public async Task<object> QueueRemove(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -197,7 +197,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).QueueRemoveAsync(UserId, itemId!));
     }
 
-    [HubMethodName("queue_move"), HubLimit(HubAction.Queue)]
+    [HubMethodName(RoomHubNames.QueueMove), HubLimit(HubAction.Queue)]
     public async Task<object> QueueMove(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -208,7 +208,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         return HubAcks.Of(await rooms.Room(roomId!).QueueMoveAsync(UserId, itemId!, index!.Value));
     }
 
-    [HubMethodName("play_next"), HubLimit(HubAction.Queue)]
+    [HubMethodName(RoomHubNames.PlayNext), HubLimit(HubAction.Queue)]
     public async Task<object> PlayNext(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
