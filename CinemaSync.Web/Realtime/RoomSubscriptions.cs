@@ -25,6 +25,7 @@ public sealed class RoomSubscriptions(
 
     private sealed class Subscription(NodeRoomObserver observer, IRoomObserver reference, IRoomGrain room)
     {
+        /// <summary>Held so the observer lives as long as the subscription: the grain's reference to it is weak.</summary>
         public NodeRoomObserver Observer { get; } = observer;
         public IRoomObserver Reference { get; } = reference;
         public IRoomGrain Room { get; } = room;
