@@ -65,43 +65,19 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
     }
 
     [HubMethodName(RoomHubNames.LeaveRoom), HubLimit(HubAction.Leave)]
-    public async Task<object> LeaveRoom(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).LeaveAsync(UserId));
-    }
+    public Task<object> LeaveRoom(JsonElement payload) => InRoom(payload, async room => HubAcks.Of(await room.LeaveAsync(UserId)));
 
     [HubMethodName(RoomHubNames.UpdatePlayback), HubLimit(HubAction.Playback)]
-    public async Task<object> UpdatePlayback(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var command = RoomRequests.ReadPlayback(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).UpdatePlaybackAsync(UserId, command!), state => new HubAcks.Playback(state));
-    }
+    public Task<object> UpdatePlayback(JsonElement payload) => InRoom(payload, RoomRequests.ReadPlayback,
+        async (room, command) => HubAcks.Of(await room.UpdatePlaybackAsync(UserId, command!), state => new HubAcks.Playback(state)));
 
     [HubMethodName(RoomHubNames.ChatMessage), HubLimit(HubAction.Chat)]
-    public async Task<object> ChatMessage(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var text = RoomRequests.ReadChatText(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).SendChatAsync(UserId, text!), message => new HubAcks.Chat(message));
-    }
+    public Task<object> ChatMessage(JsonElement payload) => InRoom(payload, RoomRequests.ReadChatText,
+        async (room, text) => HubAcks.Of(await room.SendChatAsync(UserId, text!), message => new HubAcks.Chat(message)));
 
     [HubMethodName(RoomHubNames.Reaction), HubLimit(HubAction.Reaction)]
-    public async Task<object> Reaction(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var emoji = RoomRequests.ReadEmoji(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).ReactAsync(UserId, emoji!));
-    }
+    public Task<object> Reaction(JsonElement payload) => InRoom(payload, RoomRequests.ReadEmoji,
+        async (room, emoji) => HubAcks.Of(await room.ReactAsync(UserId, emoji!)));
 
     [HubMethodName(RoomHubNames.SyncTime), HubLimit(HubAction.SyncTime)]
     public async Task<object> SyncTime(JsonElement payload)
@@ -117,15 +93,11 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
     }
 
     [HubMethodName(RoomHubNames.ReportStatus), HubLimit(HubAction.Status)]
-    public async Task<object> ReportStatus(JsonElement payload)
+    public Task<object> ReportStatus(JsonElement payload) => InRoom(payload, RoomRequests.ReadStatusReport, async (room, report) =>
     {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var report = RoomRequests.ReadStatusReport(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
         if (report!.RttMs is { } rtt) await ReportRttAsync(rtt);
-        return HubAcks.Of(await rooms.Room(roomId!).ReportStatusAsync(UserId, report));
-    }
+        return HubAcks.Of(await room.ReportStatusAsync(UserId, report));
+    });
 
     /// <summary>Tells the rooms of this connection its RTT when its minimum of the last 8 changed.</summary>
     private async Task ReportRttAsync(int rttMs)
@@ -136,46 +108,20 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
     }
 
     [HubMethodName(RoomHubNames.SetRole), HubLimit(HubAction.Moderation)]
-    public async Task<object> SetRole(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var userId = RoomRequests.ReadUserId(body);
-        var role = RoomRequests.ReadRole(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).SetRoleAsync(UserId, userId!, role!));
-    }
+    public Task<object> SetRole(JsonElement payload) => InRoom(payload, static body => (User: RoomRequests.ReadUserId(body), Role: RoomRequests.ReadRole(body)),
+        async (room, change) => HubAcks.Of(await room.SetRoleAsync(UserId, change.User!, change.Role!)));
 
     [HubMethodName(RoomHubNames.TransferHost), HubLimit(HubAction.Moderation)]
-    public async Task<object> TransferHost(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var userId = RoomRequests.ReadUserId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).TransferHostAsync(UserId, userId!));
-    }
+    public Task<object> TransferHost(JsonElement payload) => InRoom(payload, RoomRequests.ReadUserId,
+        async (room, userId) => HubAcks.Of(await room.TransferHostAsync(UserId, userId!)));
 
     [HubMethodName(RoomHubNames.KickMember), HubLimit(HubAction.Moderation)]
-    public async Task<object> KickMember(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var userId = RoomRequests.ReadUserId(body);
-        var ban = body.Bool("ban") ?? false;
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).KickAsync(UserId, userId!, ban));
-    }
+    public Task<object> KickMember(JsonElement payload) => InRoom(payload, static body => (User: RoomRequests.ReadUserId(body), Ban: body.Bool("ban") ?? false),
+        async (room, kick) => HubAcks.Of(await room.KickAsync(UserId, kick.User!, kick.Ban)));
 
     [HubMethodName(RoomHubNames.UpdateSettings), HubLimit(HubAction.Moderation)]
-    public async Task<object> UpdateSettings(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var patch = body.Object("settings", required: true) is { } settings ? RoomRequests.ReadSettingsPatch(settings) : null;
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).UpdateSettingsAsync(UserId, patch!), merged => new HubAcks.SettingsUpdated(merged));
-    }
+    public Task<object> UpdateSettings(JsonElement payload) => InRoom(payload, RoomRequests.ReadSettingsUpdate,
+        async (room, patch) => HubAcks.Of(await room.UpdateSettingsAsync(UserId, patch!), merged => new HubAcks.SettingsUpdated(merged)));
 
     [HubMethodName(RoomHubNames.QueueAdd), HubLimit(HubAction.Queue)]
     public async Task<object> QueueAdd(JsonElement payload)
@@ -188,34 +134,33 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
     }
 
     [HubMethodName(RoomHubNames.QueueRemove), HubLimit(HubAction.Queue)]
-    public async Task<object> QueueRemove(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = RoomRequests.ReadQueueItemId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).QueueRemoveAsync(UserId, itemId!));
-    }
+    public Task<object> QueueRemove(JsonElement payload) => InRoom(payload, RoomRequests.ReadQueueItemId,
+        async (room, itemId) => HubAcks.Of(await room.QueueRemoveAsync(UserId, itemId!)));
 
     [HubMethodName(RoomHubNames.QueueMove), HubLimit(HubAction.Queue)]
-    public async Task<object> QueueMove(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = RoomRequests.ReadQueueItemId(body);
-        var index = RoomRequests.ReadQueueIndex(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).QueueMoveAsync(UserId, itemId!, index!.Value));
-    }
+    public Task<object> QueueMove(JsonElement payload) => InRoom(payload, static body => (Item: RoomRequests.ReadQueueItemId(body), Index: RoomRequests.ReadQueueIndex(body)),
+        async (room, move) => HubAcks.Of(await room.QueueMoveAsync(UserId, move.Item!, move.Index!.Value)));
 
     [HubMethodName(RoomHubNames.PlayNext), HubLimit(HubAction.Queue)]
-    public async Task<object> PlayNext(JsonElement payload)
+    public Task<object> PlayNext(JsonElement payload) =>
+        InRoom(payload, async room => HubAcks.Of(await room.PlayNextAsync(UserId), state => new HubAcks.Playback(state)));
+
+    /// <summary>
+    /// A command on one room: reads <c>room_id</c>, then the rest with <paramref name="read"/> (a
+    /// <see cref="RoomRequests"/> reader); any problem is an <c>invalid_payload</c> ack, else
+    /// <paramref name="handle"/> runs with the room's grain and what was read.
+    /// </summary>
+    private async Task<object> InRoom<T>(JsonElement payload, Func<PayloadReader, T> read, Func<IRoomGrain, T, Task<object>> handle)
     {
         var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).PlayNextAsync(UserId), state => new HubAcks.Playback(state));
+        var request = read(body);
+        return body.IsValid ? await handle(rooms.Room(roomId!), request) : HubAcks.Invalid(body);
     }
+
+    /// <summary>A command on one room that needs nothing but <c>room_id</c>.</summary>
+    private Task<object> InRoom(JsonElement payload, Func<IRoomGrain, Task<object>> handle) =>
+        InRoom(payload, static _ => true, (room, _) => handle(room));
 
     /// <summary>Who is calling; <see cref="RoomHubFilter"/> lets no call through without a valid token.</summary>
     private Actor Actor => Context.User!.Actor();

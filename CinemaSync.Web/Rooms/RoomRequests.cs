@@ -40,20 +40,7 @@ public static class RoomRequests
         }
     }
 
-    private static RoomSettings ReadSettings(PayloadReader settings)
-    {
-        var defaults = new RoomSettings();
-        var patch = ReadSettingsPatch(settings);
-        return new RoomSettings
-        {
-            ChatEnabled = patch.ChatEnabled ?? defaults.ChatEnabled,
-            ReactionsEnabled = patch.ReactionsEnabled ?? defaults.ReactionsEnabled,
-            MaxParticipants = patch.MaxParticipants ?? defaults.MaxParticipants,
-            WaitForBuffering = patch.WaitForBuffering ?? defaults.WaitForBuffering,
-            BufferTimeoutMs = patch.BufferTimeoutMs ?? defaults.BufferTimeoutMs,
-            HostGraceMs = patch.HostGraceMs ?? defaults.HostGraceMs,
-        };
-    }
+    private static RoomSettings ReadSettings(PayloadReader settings) => SettingsValues.Apply(new RoomSettings(), ReadSettingsPatch(settings));
 
     /// <summary><c>update_settings</c>: only the fields given change.</summary>
     public static SettingsPatch ReadSettingsPatch(PayloadReader settings) => new()
@@ -65,6 +52,10 @@ public static class RoomRequests
         BufferTimeoutMs = (int?)settings.Integer("buffer_timeout_ms", SettingsValues.BufferTimeoutProblem),
         HostGraceMs = (int?)settings.Integer("host_grace_ms", SettingsValues.HostGraceProblem),
     };
+
+    /// <summary><c>update_settings</c>: <c>{ settings: { ...the fields that change } }</c>.</summary>
+    public static SettingsPatch? ReadSettingsUpdate(PayloadReader body) =>
+        body.Object("settings", required: true) is { } settings ? ReadSettingsPatch(settings) : null;
 
     public static StatusReport? ReadStatusReport(PayloadReader body)
     {
