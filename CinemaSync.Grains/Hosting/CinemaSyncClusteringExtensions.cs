@@ -16,20 +16,23 @@ namespace CinemaSync.Grains.Hosting;
 /// </summary>
 public static class CinemaSyncClusteringExtensions
 {
+    /// <summary>Orleans' messaging options of silos (<c>SiloMessagingOptions</c>) and clients (<c>ClientMessagingOptions</c>).</summary>
+    public const string MessagingSection = "Orleans:Messaging";
+
     /// <summary>Membership for a silo listening on <paramref name="siloPort"/>/<paramref name="gatewayPort"/>.</summary>
     public static ISiloBuilder UseCinemaSyncClustering(
         this ISiloBuilder silo, ClusterSettings settings, IConfiguration configuration, int siloPort, int gatewayPort)
     {
-        switch (settings.Clustering)
+        switch (settings.NormalizedClustering)
         {
             case ClusterSettings.Redis:
-                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection!));
-                silo.ConfigureEndpoints(settings.AdvertisedIP, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection));
+                silo.ConfigureEndpoints(settings.AdvertisedAddress, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
                 break;
             case ClusterSettings.MongoDb:
                 silo.Services.AddSingleton<IMembershipTable, MongoMembershipTable>();
                 silo.Services.Configure<MongoMembershipOptions>(o => Configure(o, settings));
-                silo.ConfigureEndpoints(settings.AdvertisedIP, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
+                silo.ConfigureEndpoints(settings.AdvertisedAddress, siloPort, gatewayPort, settings.ListenOnAnyHostAddress);
                 break;
             default:
                 var primary = settings.PrimarySiloPort is { } p ? new IPEndPoint(IPAddress.Loopback, p) : null;
@@ -41,7 +44,7 @@ public static class CinemaSyncClusteringExtensions
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
-        if (settings.Tls is { } tls) silo.UseTls(tls.Certificate, tls.Configure);
+        if (settings.LoadTls() is { } tls) silo.UseTls(tls.Certificate, tls.Configure);
         // A watch party notices a dead silo in seconds, not Orleans' default ~15 s (three missed
         // 5 s probes): a silo that misses three 2 s probes is voted dead. Tunable through
         // Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ... (ClusterMembershipOptions).
@@ -51,7 +54,11 @@ public static class CinemaSyncClusteringExtensions
                 o.ProbeTimeout = TimeSpan.FromSeconds(2);
                 o.NumMissedProbesLimit = 3;
             })
-            .Bind(configuration.GetSection("Orleans:Membership"));
+            .Bind(configuration.GetSection("Orleans:Membership"))
+            .ValidateOnStart();
+        // Orleans is given no configuration of its own (see AddCinemaSyncOrleans), so the keys it
+        // would read are bound here.
+        silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection(MessagingSection)).ValidateOnStart();
         silo.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership,
             (sp, _) => new MembershipClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         silo.Services.AddSingleton(settings);
@@ -61,19 +68,17 @@ public static class CinemaSyncClusteringExtensions
     /// <summary>Membership for an Orleans client (a web node in <c>Orleans:Mode=client</c>).</summary>
     public static IClientBuilder UseCinemaSyncClustering(this IClientBuilder client, ClusterSettings settings, IConfiguration configuration)
     {
-        switch (settings.Clustering)
+        switch (settings.NormalizedClustering)
         {
             case ClusterSettings.Redis:
-                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection!));
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection));
                 break;
             case ClusterSettings.MongoDb:
                 client.Services.AddSingleton<IGatewayListProvider, MongoGatewayListProvider>();
                 client.Services.Configure<MongoMembershipOptions>(o => Configure(o, settings));
                 break;
             default:
-                if (settings.Gateways.Length == 0)
-                    throw new SettingException("Orleans:Mode=client with localhost clustering needs Orleans:GatewayPort or Orleans:Gateways (the silos' gateway ports).");
-                client.UseLocalhostClustering(settings.Gateways, settings.ServiceId, settings.ClusterId);
+                client.UseLocalhostClustering(settings.GatewayPorts, settings.ServiceId, settings.ClusterId);
                 break;
         }
         client.Configure<ClusterOptions>(o =>
@@ -81,23 +86,27 @@ public static class CinemaSyncClusteringExtensions
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
-        if (settings.Tls is { } tls) client.UseTls(tls.Certificate, tls.Configure);
+        if (settings.LoadTls() is { } tls) client.UseTls(tls.Certificate, tls.Configure);
         // Learn about new silos' gateways well within a failover (Orleans' default is one minute).
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-        client.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection("Orleans:Gateway"));
+        client.Services.AddOptions<GatewayOptions>()
+            .Configure(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
+            .Bind(configuration.GetSection("Orleans:Gateway"))
+            .ValidateOnStart();
         // A call a gateway forwarded to a silo that then died is only answered by the response
         // timeout (Orleans' default 30 s), and SignalR runs one hub call per connection at a time,
         // so such a call would hold that member's next commands. Room calls take milliseconds:
         // give up after 5 s unless Orleans:Messaging:ResponseTimeout says otherwise.
-        if (configuration["Orleans:Messaging:ResponseTimeout"] is null)
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+        client.Services.AddOptions<ClientMessagingOptions>()
+            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(5))
+            .Bind(configuration.GetSection(MessagingSection))
+            .ValidateOnStart();
         client.Services.AddSingleton(settings);
         return client;
     }
 
     private static void Configure(MongoMembershipOptions options, ClusterSettings settings)
     {
-        options.ConnectionString = settings.MongoConnection!;
-        options.DatabaseName = settings.MongoDatabase;
+        options.ConnectionString = settings.Mongo!.Connection;
+        options.DatabaseName = settings.Mongo.Database;
     }
 }

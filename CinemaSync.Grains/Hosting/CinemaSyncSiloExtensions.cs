@@ -2,7 +2,6 @@ using CinemaSync.Contracts;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Grains.Storage;
 using CinemaSync.Grains.Users;
-using MongoDB.Driver;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,26 +23,24 @@ public static class CinemaSyncSiloExtensions
     }
 
     /// <summary>
-    /// The grain storage behind <see cref="StorageNames.Default"/>: MongoDB when <c>MONGODB_URI</c>
-    /// is set, else the embedded SQLite file under <c>CINEMASYNC_DATA_DIR</c> (default <c>./data</c>,
-    /// relative to the working directory). <c>Storage:Provider=memory</c> keeps everything in memory
-    /// (tests only: nothing survives a restart). Before the host starts, the data directory must be
-    /// writable, or the MongoDB server must answer a ping within <c>Storage:StartupTimeout</c> (5 s).
+    /// The grain storage behind <see cref="StorageNames.Default"/>, as <see cref="StorageSettings"/> say.
+    /// Before the host starts, the data directory must be writable, or the MongoDB server must answer
+    /// a ping within <c>Storage:StartupTimeout</c>.
     /// </summary>
     public static ISiloBuilder AddCinemaSyncStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var description = StorageDescription.From(configuration);
-        var startupTimeout = configuration.GetValue("Storage:StartupTimeout", TimeSpan.FromSeconds(5));
-        if (startupTimeout <= TimeSpan.Zero) throw new SettingException("Storage:StartupTimeout must be positive, e.g. 00:00:05.");
+        var settings = configuration.ReadValidatedSettings<StorageSettings>(StorageSettings.Section);
+        var description = StorageDescription.From(settings);
         switch (description.Name)
         {
             case StorageDescription.Mongo:
+                var mongo = settings.Mongo!;
                 silo.AddCinemaSyncMongoStorage(StorageNames.Default, o =>
                 {
-                    o.ConnectionString = description.MongoSettings!.Connection;
-                    o.DatabaseName = description.MongoSettings!.Database;
+                    o.ConnectionString = mongo.Connection;
+                    o.DatabaseName = mongo.Database;
                 });
-                silo.Services.AddSingleton<IStartupCheck>(new MongoReachableCheck(description.MongoSettings!, startupTimeout));
+                silo.Services.AddSingleton<IStartupCheck>(new MongoReachableCheck(mongo, settings.StartupTimeout));
                 break;
             case StorageDescription.Sqlite:
                 silo.AddCinemaSyncSqliteStorage(StorageNames.Default, o => o.DataDirectory = description.Location);
@@ -53,6 +50,7 @@ public static class CinemaSyncSiloExtensions
                 silo.AddMemoryGrainStorage(StorageNames.Default);
                 break;
         }
+        silo.Services.TryAddSingleton(settings);
         silo.Services.TryAddSingleton(description);
         return silo;
     }
@@ -66,17 +64,11 @@ public sealed record StorageDescription(string Name, string Location)
     public const string Memory = "memory";
     public const string DefaultDataDirectory = "./data";
 
-    /// <summary>The MongoDB settings (credentials included): for the driver only, never printed.</summary>
-    public MongoSettings? MongoSettings { get; private init; }
-
-    public static StorageDescription From(IConfiguration configuration)
+    public static StorageDescription From(StorageSettings settings)
     {
-        if (MongoSettings.From(configuration) is { } mongo)
-            return new(Mongo, mongo.ToString()) { MongoSettings = mongo };
-        if (string.Equals(configuration["Storage:Provider"], Memory, StringComparison.OrdinalIgnoreCase))
-            return new(Memory, "process memory");
-        var dataDir = configuration["CINEMASYNC_DATA_DIR"] is { Length: > 0 } dir ? dir : DefaultDataDirectory;
-        return new(Sqlite, Path.GetFullPath(dataDir));
+        if (settings.Mongo is { } mongo) return new(Mongo, mongo.ToString());
+        if (settings.InMemory) return new(Memory, "process memory");
+        return new(Sqlite, Path.GetFullPath(settings.DataDirectory));
     }
 
     public override string ToString() => Name switch

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Configuration;
 using Orleans.Connections.Security;
 
 namespace CinemaSync.Grains.Hosting;
@@ -21,12 +20,12 @@ public sealed class ClusterTls
     public required X509Certificate2 Certificate { get; init; }
     public required IReadOnlySet<string> TrustedThumbprints { get; init; }
 
-    /// <summary>Null when <c>Orleans:Tls:CertificatePath</c> is unset (plain TCP).</summary>
-    public static ClusterTls? From(IConfiguration tls)
+    /// <summary>Null when <c>Orleans:Tls:CertificatePath</c> is unset (plain TCP); a certificate that cannot be loaded is a <see cref="SettingException"/>.</summary>
+    public static ClusterTls? From(ClusterTlsSettings tls)
     {
-        if (tls["CertificatePath"] is not { Length: > 0 } path) return null;
-        var certificate = CertificateFiles.Load(path, tls["CertificatePassword"], $"{Section}:CertificatePath", $"{Section}:CertificatePassword");
-        var trusted = (tls["TrustedThumbprints"] ?? "")
+        if (tls.CertificatePath is not { Length: > 0 } path) return null;
+        var certificate = CertificateFiles.Load(path, tls.CertificatePassword, $"{Section}:CertificatePath", $"{Section}:CertificatePassword");
+        var trusted = tls.TrustedThumbprints
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => t.Replace(":", "").ToUpperInvariant())
             .Append(certificate.Thumbprint.ToUpperInvariant())
@@ -56,6 +55,16 @@ public sealed class ClusterTls
     public override string ToString() => $"certificate {Certificate.Subject}, {TrustedThumbprints.Count} trusted thumbprint(s)";
 }
 
+/// <summary>The <c>Orleans:Tls</c> keys, as <see cref="ClusterSettings.Tls"/> binds them.</summary>
+public sealed class ClusterTlsSettings
+{
+    public string? CertificatePath { get; set; }
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Comma-separated SHA-1 thumbprints of further peer certificates.</summary>
+    public string TrustedThumbprints { get; set; } = "";
+}
+
 /// <summary>Certificate files named by settings, loaded once at start-up.</summary>
 public static class CertificateFiles
 {
@@ -77,5 +86,19 @@ public static class CertificateFiles
         if (!certificate.HasPrivateKey)
             throw new SettingException($"{pathSetting}={full} has no private key: export the certificate with its key (PKCS#12 / .pfx).");
         return certificate;
+    }
+
+    /// <summary>The message of the <see cref="SettingException"/> <paramref name="load"/> throws; null when it loads.</summary>
+    public static string? Problem(Action load)
+    {
+        try
+        {
+            load();
+            return null;
+        }
+        catch (SettingException ex)
+        {
+            return ex.Message;
+        }
     }
 }

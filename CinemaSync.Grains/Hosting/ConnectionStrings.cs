@@ -1,23 +1,14 @@
-using Microsoft.Extensions.Configuration;
 using MongoDB.Driver;
 
 namespace CinemaSync.Grains.Hosting;
 
 /// <summary>
-/// <c>MONGODB_URI</c> (validated) and <c>MONGODB_DB_NAME</c> (default <c>cinemasync</c>), read in this one
-/// place for the grain storage and the MongoDB membership table.
+/// <c>MONGODB_URI</c> and <c>MONGODB_DB_NAME</c> as <see cref="StorageSettings"/> read them, for the
+/// grain storage and the MongoDB membership table.
 /// </summary>
 public sealed record MongoSettings(string Connection, string Database)
 {
     public const string DefaultDatabase = "cinemasync";
-
-    /// <summary>Null when <c>MONGODB_URI</c> is unset; a malformed URI is a <see cref="SettingException"/>.</summary>
-    public static MongoSettings? From(IConfiguration configuration)
-    {
-        if (configuration["MONGODB_URI"] is not { Length: > 0 } uri) return null;
-        ConnectionStrings.ParseMongo(uri);
-        return new(uri, configuration["MONGODB_DB_NAME"] is { Length: > 0 } db ? db : DefaultDatabase);
-    }
 
     /// <summary>Hosts and database, never the credentials.</summary>
     public override string ToString() => $"{ConnectionStrings.MongoHosts(Connection)}/{Database}";
@@ -47,18 +38,18 @@ public static class ConnectionStrings
         return string.Join(",", url.Servers.Select(s => s.ToString()));
     }
 
-    /// <summary>Parses <c>MONGODB_URI</c>; a malformed one is a <see cref="SettingException"/> that does not echo it.</summary>
-    public static MongoUrl ParseMongo(string uri)
+    /// <summary>Why <c>MONGODB_URI</c> cannot be used, without echoing it (it may hold a password); null when it parses.</summary>
+    public static string? MongoProblem(string uri)
     {
         try
         {
-            return MongoUrl.Create(uri);
+            MongoUrl.Create(uri);
+            return null;
         }
         catch (Exception ex) when (ex is MongoConfigurationException or ArgumentException or FormatException)
         {
-            throw new SettingException(
-                "MONGODB_URI is not a valid MongoDB connection string: use mongodb://[user:password@]host[:port][/database] " +
-                "or mongodb+srv://[user:password@]cluster-host, or unset MONGODB_URI to use the embedded store.");
+            return "MONGODB_URI is not a valid MongoDB connection string: use mongodb://[user:password@]host[:port][/database] " +
+                   "or mongodb+srv://[user:password@]cluster-host, or unset MONGODB_URI to use the embedded store.";
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public interface IStartupCheck
 /// process with one line on standard error that names it, and exit code
 /// <see cref="BadSettingExitCode"/>, instead of an unhandled exception's stack trace.
 /// </summary>
-public static class StartupGuard
+public static partial class StartupGuard
 {
     public const int BadSettingExitCode = 1;
     public const string Prefix = "CinemaSync cannot start: ";
@@ -60,22 +61,32 @@ public static class StartupGuard
     {
         SettingException setting => [setting.Message],
         OptionsValidationException options => options.Failures.ToList(),
+        InvalidOperationException when UnreadableValue(exception.Message) is { } line => [line],
         AggregateException aggregate when aggregate.InnerExceptions.Count > 0
             => aggregate.InnerExceptions.Select(Lines).ToList() is var all && all.All(l => l is not null) ? all.SelectMany(l => l!).ToList() : null,
         _ => null,
     };
-}
 
-/// <summary>How long a stopping process drains: <c>Shutdown:DrainTime</c> (the silo's older name <c>Orleans:ShutdownTimeout</c> still works), default 30 s.</summary>
-public static class ShutdownSettings
-{
-    public static TimeSpan DrainTime(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    /// <summary>
+    /// The configuration binder's "Failed to convert configuration value 'x' at 'Section:Key' to type 'T'."
+    /// as one line that names the setting and the form it takes.
+    /// </summary>
+    private static string? UnreadableValue(string message)
     {
-        var key = configuration["Shutdown:DrainTime"] is { Length: > 0 } ? "Shutdown:DrainTime"
-            : configuration["Orleans:ShutdownTimeout"] is { Length: > 0 } ? "Orleans:ShutdownTimeout" : null;
-        if (key is null) return TimeSpan.FromSeconds(30);
-        return TimeSpan.TryParse(configuration[key], System.Globalization.CultureInfo.InvariantCulture, out var time) && time >= TimeSpan.Zero
-            ? time
-            : throw new SettingException($"{key} must be a time span such as 00:00:30, not '{configuration[key]}'.");
+        var match = BinderFailure().Match(message);
+        if (!match.Success) return null;
+        var type = match.Groups["type"].Value;
+        var form = type switch
+        {
+            "System.TimeSpan" or "System.Nullable`1[System.TimeSpan]" => "a time span such as 00:00:30",
+            "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
+            "System.Int32" or "System.Nullable`1[System.Int32]" or "System.Int64" => "a whole number",
+            "System.Double" => "a number such as 0.5",
+            _ => $"a value of type {type}",
+        };
+        return $"{match.Groups["path"].Value} must be {form}, not '{match.Groups["value"].Value}'.";
     }
+
+    [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<path>[^']+)' to type '(?<type>[^']+)'\.", RegexOptions.Singleline)]
+    private static partial Regex BinderFailure();
 }

@@ -1,4 +1,5 @@
 using CinemaSync.Web.GoogleOAuth;
+using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace CinemaSync.Tests.GoogleOAuth;
@@ -6,10 +7,10 @@ namespace CinemaSync.Tests.GoogleOAuth;
 /// <summary>Which navigations may open a start link: what the browser says in Fetch Metadata, else where the Referer comes from.</summary>
 public sealed class StartedByOurPageTests
 {
-    private static readonly GoogleOAuthOptions Options = new()
+    private static readonly PublicUrlOptions Options = new()
     {
         ApiBaseUrl = "https://api.example.test",
-        FrontendOrigins = ["https://watch.partner.test"],
+        FrontendUrls = ["https://watch.partner.test"],
     };
 
     [Theory]

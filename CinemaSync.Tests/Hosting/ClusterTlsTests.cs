@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Tests.Hosting;
 
@@ -38,7 +39,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
             values["Orleans:Tls:CertificatePath"] = certificate;
             values["Orleans:Tls:CertificatePassword"] = Password;
         }
-        return ClusterSettings.From(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build().ReadValidatedSettings<ClusterSettings>(ClusterSettings.Section);
     }
 
     private static IConfiguration MemoryStorage => new ConfigurationBuilder()
@@ -50,9 +51,10 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         var gatewayPort = FreePorts.Next();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        settings.ClusterId = clusterId;
         builder.UseOrleans(silo =>
         {
-            silo.UseCinemaSyncClustering(settings with { ClusterId = clusterId }, builder.Configuration, siloPort, gatewayPort);
+            silo.UseCinemaSyncClustering(settings, builder.Configuration, siloPort, gatewayPort);
             silo.AddCinemaSyncGrains(MemoryStorage);
         });
         var host = builder.Build();
@@ -78,7 +80,8 @@ public sealed class ClusterTlsTests : IAsyncLifetime
 
     private async Task<IClusterClient> StartClientAsync(string? certificate, string clusterId, int gatewayPort, TimeSpan? timeout = null)
     {
-        var settings = Settings(certificate, gatewayPort: gatewayPort) with { ClusterId = clusterId };
+        var settings = Settings(certificate, gatewayPort: gatewayPort);
+        settings.ClusterId = clusterId;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client => client.UseCinemaSyncClustering(settings, builder.Configuration));
@@ -123,15 +126,16 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     [Fact]
     public void Settings_NameTheSetting_WhenTheCertificateFileIsMissingOrItsPasswordIsWrong()
     {
-        var missing = Assert.Throws<SettingException>(() => Settings(Path.Combine(_directory, "missing.pfx")));
-        Assert.StartsWith("Orleans:Tls:CertificatePath=", missing.Message);
+        var missing = Assert.Throws<OptionsValidationException>(() => Settings(Path.Combine(_directory, "missing.pfx")));
+        Assert.StartsWith("Orleans:Tls:CertificatePath=", Assert.Single(missing.Failures));
         var values = new Dictionary<string, string?>
         {
             ["Orleans:Tls:CertificatePath"] = _clusterCertificate,
             ["Orleans:Tls:CertificatePassword"] = "wrong",
         };
-        var wrong = Assert.Throws<SettingException>(() => ClusterSettings.From(new ConfigurationBuilder().AddInMemoryCollection(values).Build()));
-        Assert.Contains("Orleans:Tls:CertificatePassword", wrong.Message);
+        var wrong = Assert.Throws<OptionsValidationException>(() =>
+            new ConfigurationBuilder().AddInMemoryCollection(values).Build().ReadValidatedSettings<ClusterSettings>(ClusterSettings.Section));
+        Assert.Contains("Orleans:Tls:CertificatePassword", Assert.Single(wrong.Failures));
     }
 
     public async Task DisposeAsync()

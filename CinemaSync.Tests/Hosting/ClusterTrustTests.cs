@@ -48,11 +48,11 @@ public sealed class ClusterTrustTests
     [Fact]
     public async Task Start_NamesTheSetting_WhenTheKeyRingCertificateIsMissing()
     {
-        var failure = await Assert.ThrowsAsync<SettingException>(() => TestServer.StartAsync(new Dictionary<string, string?>
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["DataProtection:CertificatePath"] = "/nonexistent/key-ring.pfx",
         }));
-        Assert.StartsWith("DataProtection:CertificatePath=/nonexistent/key-ring.pfx: no such file", failure.Message);
+        Assert.StartsWith("DataProtection:CertificatePath=/nonexistent/key-ring.pfx: no such file", StartupGuard.Describe(failure));
     }
 
     [Fact]
@@ -65,8 +65,9 @@ public sealed class ClusterTrustTests
             ["MONGODB_URI"] = "mongodb://cinema:s3cret@db1.internal:27017,db2.internal:27017/?replicaSet=rs0",
         }).Build();
         // What the start-up log and /api/health print.
-        var cluster = new CinemaSync.Web.Hosting.ClusterDescription("client", null, null, ClusterSettings.From(configuration)).ToString();
-        var storage = StorageDescription.From(configuration).ToString();
+        var cluster = new CinemaSync.Web.Hosting.ClusterDescription("client", null, null,
+            configuration.ReadValidatedSettings<ClusterSettings>(ClusterSettings.Section)).ToString();
+        var storage = StorageDescription.From(configuration.ReadValidatedSettings<StorageSettings>(StorageSettings.Section)).ToString();
         Assert.Contains("redis.internal:6379", cluster);
         Assert.DoesNotContain("hunter2", cluster);
         Assert.DoesNotContain("user=app", cluster);

@@ -239,22 +239,31 @@ public sealed class StartupProcessTests
         }
     }
 
-    [Fact]
-    public async Task Silo_RefusesWithOneLineAndExitCode1_WhenTheDataDirectoryCannotBeCreated()
+    public static TheoryData<string, string, string> BadSiloSettings => new()
+    {
+        { "CINEMASYNC_DATA_DIR=", "CINEMASYNC_DATA_DIR", "{file}/data" },
+        { "Orleans:Dashboard must be true or false, not 'maybe'", "Orleans__Dashboard", "maybe" },
+        { "Orleans:ShutdownTimeout is no longer read: set Shutdown:DrainTime instead", "Orleans__ShutdownTimeout", "00:00:10" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSiloSettings))]
+    public async Task Silo_RefusesWithOneLineAndExitCode1_WhenASettingIsBad(string expected, string setting, string value)
     {
         var dir = Directory.CreateTempSubdirectory("cinemasync-bad-").FullName;
         var file = Path.Combine(dir, "a-file");
         await File.WriteAllTextAsync(file, "");
-        using var process = Dll(ServerProcess.SiblingAssembly("CinemaSync.Silo"), dir, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
-            ["CINEMASYNC_DATA_DIR"] = Path.Combine(file, "data"),
             ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
             ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
             ["Orleans__Dashboard"] = "false",
-        });
+        };
+        environment[setting] = value.Replace("{file}", file);
+        using var process = Dll(ServerProcess.SiblingAssembly("CinemaSync.Silo"), dir, environment);
         try
         {
-            await AssertRefusedAsync(process, "CINEMASYNC_DATA_DIR=");
+            await AssertRefusedAsync(process, expected);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using CinemaSync.Contracts;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
+using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -34,10 +35,10 @@ public static class GoogleOAuthApi
     /// browser navigation to it is what can set the binding cookie, which an XHR from another site cannot).
     /// </summary>
     private static async Task<Results<Ok<AuthUrlBody>, ProblemHttpResult>> AuthUrl(
-        HttpContext context, GoogleAccountService google, IOptions<GoogleOAuthOptions> options)
+        HttpContext context, GoogleAccountService google, IOptions<PublicUrlOptions> urls)
     {
         if (!google.IsConfigured) return NotConfigured();
-        var url = await google.CreateStartUrlAsync(context.User.UserId(), options.Value.ApiBase(context.Request));
+        var url = await google.CreateStartUrlAsync(context.User.UserId(), urls.Value.ApiBase(context.Request));
         return TypedResults.Ok(new AuthUrlBody(url));
     }
 
@@ -47,15 +48,16 @@ public static class GoogleOAuthApi
     /// opened from an e-mail or another site is refused, so it cannot bind someone else's browser. Then the
     /// binding cookie is set, the state bound to it, and the browser sent to Google's consent page.
     /// </summary>
-    private static async Task<RedirectHttpResult> Start(HttpContext context, GoogleAccountService google, IOptions<GoogleOAuthOptions> options)
+    private static async Task<RedirectHttpResult> Start(
+        HttpContext context, GoogleAccountService google, IOptions<GoogleOAuthOptions> options, IOptions<PublicUrlOptions> urls)
     {
-        var settings = options.Value;
-        if (!google.IsConfigured) return BackToFrontend(settings, "not_configured");
-        if (!StartedByOurPage(context.Request, settings)) return BackToFrontend(settings, "untrusted_start");
+        var site = urls.Value;
+        if (!google.IsConfigured) return BackToFrontend(site, "not_configured");
+        if (!StartedByOurPage(context.Request, site)) return BackToFrontend(site, "untrusted_start");
         var state = context.Request.Query["state"].ToString();
-        var secret = GoogleBrowserBinding.Ensure(context, settings.StateLifetime);
-        var consent = await google.StartAsync(state, secret, settings.RedirectUri(context.Request));
-        return consent is null ? BackToFrontend(settings, "invalid_state") : TypedResults.Redirect(consent);
+        var secret = GoogleBrowserBinding.Ensure(context, options.Value.StateLifetime);
+        var consent = await google.StartAsync(state, secret, GoogleOAuthOptions.RedirectUri(site, context.Request));
+        return consent is null ? BackToFrontend(site, "invalid_state") : TypedResults.Redirect(consent);
     }
 
     /// <summary>
@@ -64,7 +66,7 @@ public static class GoogleOAuthApi
     /// started the round trip. Always answers with a redirect to the frontend.
     /// </summary>
     private static async Task<RedirectHttpResult> Callback(
-        HttpContext context, GoogleAccountService google, IOptions<GoogleOAuthOptions> options, CancellationToken ct)
+        HttpContext context, GoogleAccountService google, IOptions<PublicUrlOptions> urls, CancellationToken ct)
     {
         var query = context.Request.Query;
         string? reason;
@@ -76,9 +78,9 @@ public static class GoogleOAuthApi
             var caller = context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : null;
             var googleError = query["error"].ToString() is { Length: > 0 } e ? e : null;
             reason = await google.CompleteAsync(state, GoogleBrowserBinding.Read(context.Request), query["code"], googleError, caller,
-                options.Value.RedirectUri(context.Request), ct);
+                GoogleOAuthOptions.RedirectUri(urls.Value, context.Request), ct);
         }
-        return BackToFrontend(options.Value, reason);
+        return BackToFrontend(urls.Value, reason);
     }
 
     /// <summary>
@@ -89,24 +91,24 @@ public static class GoogleOAuthApi
     /// taken only with a <c>Referer</c> from a <c>FRONTEND_URL</c> origin or this API's own (so such a
     /// frontend must not send <c>Referrer-Policy: no-referrer</c>).
     /// </summary>
-    internal static bool StartedByOurPage(HttpRequest request, GoogleOAuthOptions options)
+    internal static bool StartedByOurPage(HttpRequest request, PublicUrlOptions urls)
     {
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site is "same-origin" or "same-site") return true;
         if (site is not ("cross-site" or "")) return false;
         if (!Uri.TryCreate(request.Headers.Referer.ToString(), UriKind.Absolute, out var referer)) return false;
         var origin = referer.GetLeftPart(UriPartial.Authority);
-        return options.FrontendOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase)
-               || string.Equals(origin, GoogleOAuthSetup.OriginOf(options.ApiBase(request)), StringComparison.OrdinalIgnoreCase);
+        return urls.FrontendOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase)
+               || string.Equals(origin, GoogleOAuthSetup.OriginOf(urls.ApiBase(request)), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The redirect to the first <c>FRONTEND_URL</c> origin: <c>?google=connected</c>, or <c>?google=error&amp;reason=…</c>.</summary>
-    private static RedirectHttpResult BackToFrontend(GoogleOAuthOptions options, string? reason)
+    private static RedirectHttpResult BackToFrontend(PublicUrlOptions urls, string? reason)
     {
         var result = reason is null
             ? new Dictionary<string, string?> { ["google"] = "connected" }
             : new Dictionary<string, string?> { ["google"] = "error", ["reason"] = reason };
-        var frontend = options.FrontendUrl.Length > 0 ? options.FrontendUrl.TrimEnd('/') + "/" : "/";
+        var frontend = urls.FrontendUrl is { } first ? first.TrimEnd('/') + "/" : "/";
         return TypedResults.Redirect(QueryHelpers.AddQueryString(frontend, result));
     }
 

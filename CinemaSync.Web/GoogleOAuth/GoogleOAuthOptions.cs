@@ -3,9 +3,9 @@ namespace CinemaSync.Web.GoogleOAuth;
 /// <summary>
 /// Per-user Google OAuth. The old variable names win over the <c>Google:*</c> keys:
 /// <c>GOOGLE_CLIENT_ID</c>, <c>GOOGLE_CLIENT_SECRET</c>, <c>GOOGLE_OAUTH_AUTH_URL</c>,
-/// <c>GOOGLE_OAUTH_TOKEN_URL</c>, <c>GOOGLE_OAUTH_REVOKE_URL</c>, <c>API_BASE_URL</c> (the redirect
-/// URI is <c>API_BASE_URL/api/google/callback</c>) and <c>FRONTEND_URL</c> (its first origin is
-/// where the callback sends the browser back).
+/// <c>GOOGLE_OAUTH_TOKEN_URL</c>, <c>GOOGLE_OAUTH_REVOKE_URL</c>. The redirect URI
+/// (<c>API_BASE_URL/api/google/callback</c>) and where the callback sends the browser back (the
+/// first <c>FRONTEND_URL</c>) come from <see cref="Hosting.PublicUrlOptions"/>.
 /// </summary>
 public sealed class GoogleOAuthOptions
 {
@@ -25,18 +25,6 @@ public sealed class GoogleOAuthOptions
     public string TokenUrl { get; set; } = DefaultTokenUrl;
     public string RevokeUrl { get; set; } = DefaultRevokeUrl;
 
-    /// <summary>This API's public base URL; empty: taken from the request (fine when nothing rewrites the host).</summary>
-    public string ApiBaseUrl { get; set; } = "";
-
-    /// <summary>Where the callback redirects the browser; empty: <c>/</c> of this API.</summary>
-    public string FrontendUrl { get; set; } = "";
-
-    /// <summary>
-    /// Every <c>FRONTEND_URL</c> origin: pages there may open the start link even from another site
-    /// (checked by the <c>Referer</c> origin when the browser says <c>Sec-Fetch-Site: cross-site</c>).
-    /// </summary>
-    public List<string> FrontendOrigins { get; set; } = [];
-
     /// <summary>How long an authorization <c>state</c> stays usable.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -45,8 +33,6 @@ public sealed class GoogleOAuthOptions
 
     public bool IsConfigured => ClientId.Length > 0 && ClientSecret.Length > 0;
 
-    /// <summary>This API's public base URL, without a trailing slash: <see cref="ApiBaseUrl"/>, else the request's own.</summary>
-    public string ApiBase(HttpRequest request) => Hosting.PublicUrlOptions.BaseUrl(ApiBaseUrl, request);
-
-    public string RedirectUri(HttpRequest request) => ApiBase(request) + CallbackPath;
+    /// <summary>Where Google sends the browser back: <c>API_BASE_URL/api/google/callback</c>.</summary>
+    public static string RedirectUri(Hosting.PublicUrlOptions urls, HttpRequest request) => urls.ApiBase(request) + CallbackPath;
 }

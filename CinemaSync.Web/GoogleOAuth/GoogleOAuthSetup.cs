@@ -1,5 +1,4 @@
 using CinemaSync.Web.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace CinemaSync.Web.GoogleOAuth;
 
@@ -17,16 +16,6 @@ public static class GoogleOAuthSetup
                 if (config["GOOGLE_OAUTH_AUTH_URL"] is { Length: > 0 } auth) o.AuthUrl = auth;
                 if (config["GOOGLE_OAUTH_TOKEN_URL"] is { Length: > 0 } token) o.TokenUrl = token;
                 if (config["GOOGLE_OAUTH_REVOKE_URL"] is { Length: > 0 } revoke) o.RevokeUrl = revoke;
-            })
-            // API_BASE_URL and FRONTEND_URL are read and validated once, by PublicUrlOptions.
-            .Configure<IOptions<PublicUrlOptions>>((o, urls) =>
-            {
-                if (urls.Value.ApiBaseUrl.Length > 0) o.ApiBaseUrl = urls.Value.ApiBaseUrl;
-                if (urls.Value.FrontendUrl is { } frontend)
-                {
-                    o.FrontendUrl = frontend;
-                    o.FrontendOrigins = urls.Value.FrontendOrigins.ToList();
-                }
             })
             .Validate(o => IsHttpUrl(o.AuthUrl) && IsHttpUrl(o.TokenUrl) && IsHttpUrl(o.RevokeUrl),
                 "GOOGLE_OAUTH_AUTH_URL, GOOGLE_OAUTH_TOKEN_URL and GOOGLE_OAUTH_REVOKE_URL must be absolute http(s) URLs.")

@@ -15,9 +15,10 @@ public static class ClusterApi
 
     public sealed record ClusterBody(string Mode, int ConnectedGateways, IReadOnlyList<string> ActiveSilos);
 
-    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app, IConfiguration configuration, IHostEnvironment environment)
+    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app, IHostEnvironment environment)
     {
-        if (!configuration.GetValue("Orleans:DiagnosticsEndpoint", environment.IsDevelopment())) return app;
+        var settings = app.ServiceProvider.GetRequiredService<ClusterDescription>().Settings;
+        if (!(settings.DiagnosticsEndpoint ?? environment.IsDevelopment())) return app;
         var group = app.MapGroup("/api/cluster").RequireAuthorization().WithTags("Cluster");
         group.MapGet("/", GetCluster);
         group.MapGet("/rooms/{roomId}", GetRoom);

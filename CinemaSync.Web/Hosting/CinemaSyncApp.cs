@@ -50,8 +50,7 @@ public static class CinemaSyncApp
         builder.AddCinemaSyncRealtime();
         builder.AddCinemaSyncTelemetry();
         builder.AddCinemaSyncHealth();
-        var drainTime = ShutdownSettings.DrainTime(builder.Configuration);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drainTime);
+        ShutdownSettings.AddTo(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
         builder.Services.StartDataProtectionAfterOrleans();
 
@@ -71,7 +70,7 @@ public static class CinemaSyncApp
         app.MapHealthApi();
         app.MapCinemaSyncHealth();
         if (endpoints.Metrics == true) app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapClusterApi(app.Configuration, app.Environment);
+        app.MapClusterApi(app.Environment);
         app.MapConfigApi();
         app.MapAuthApi();
         app.MapRoomsApi();

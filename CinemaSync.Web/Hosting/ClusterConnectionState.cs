@@ -1,4 +1,5 @@
 using CinemaSync.Web.Realtime;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace CinemaSync.Web.Hosting;
@@ -96,12 +97,12 @@ internal sealed class SiloMembershipWatcher(IClusterMembershipService membership
 /// <c>Realtime:MembershipPollInterval</c>) and raise the signal when a silo is declared dead or joins.
 /// </summary>
 internal sealed class ClientMembershipWatcher(
-    IClusterClient client, ClusterConnectionState state, IConfiguration configuration, ILogger<ClientMembershipWatcher> logger)
+    IClusterClient client, ClusterConnectionState state, IOptions<MembershipPollSettings> settings, ILogger<ClientMembershipWatcher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue("Realtime:MembershipPollInterval", TimeSpan.FromSeconds(1));
+        var interval = settings.Value.MembershipPollInterval;
         var management = client.GetGrain<IManagementGrain>(0);
         string? last = null;
         using var timer = new PeriodicTimer(interval);

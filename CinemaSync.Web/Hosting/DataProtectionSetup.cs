@@ -1,15 +1,39 @@
+using System.Security.Cryptography.X509Certificates;
 using CinemaSync.Grains.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace CinemaSync.Web.Hosting;
 
+/// <summary>
+/// <c>DataProtection:CertificatePath</c> (a PKCS#12 / .pfx file with its private key) and
+/// <c>DataProtection:CertificatePassword</c>: the certificate the key ring is encrypted with.
+/// </summary>
+public sealed class DataProtectionSettings : IValidatedSettings
+{
+    public const string Section = "DataProtection";
+
+    public string? CertificatePath { get; set; }
+    public string? CertificatePassword { get; set; }
+
+    private readonly Lazy<X509Certificate2?> _certificate;
+
+    public DataProtectionSettings() => _certificate = new(() => CertificatePath is { Length: > 0 } path
+        ? CertificateFiles.Load(path, CertificatePassword, $"{Section}:CertificatePath", $"{Section}:CertificatePassword")
+        : null);
+
+    /// <summary>Null when no certificate is configured; loaded once (validation loads it).</summary>
+    public X509Certificate2? Certificate => _certificate.Value;
+
+    public IEnumerable<string> Problems()
+    {
+        if (CertificateFiles.Problem(() => _ = Certificate) is { } problem) yield return problem;
+    }
+}
+
 public static class DataProtectionSetup
 {
     public const string ApplicationName = "CinemaSync";
-
-    public const string CertificatePathSetting = "DataProtection:CertificatePath";
-    public const string CertificatePasswordSetting = "DataProtection:CertificatePassword";
 
     /// <summary>
     /// Data Protection (used for the Google tokens at rest) with its key ring in the grain store.
@@ -21,9 +45,9 @@ public static class DataProtectionSetup
     public static WebApplicationBuilder AddCinemaSyncDataProtection(this WebApplicationBuilder builder)
     {
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
-        if (builder.Configuration[CertificatePathSetting] is { Length: > 0 } path)
-            dataProtection.ProtectKeysWithCertificate(CertificateFiles.Load(
-                path, builder.Configuration[CertificatePasswordSetting], CertificatePathSetting, CertificatePasswordSetting));
+        // Decided while the host is built: the encryptor is chosen at registration.
+        var settings = builder.Configuration.ReadValidatedSettings<DataProtectionSettings>(DataProtectionSettings.Section);
+        if (settings.Certificate is { } certificate) dataProtection.ProtectKeysWithCertificate(certificate);
         builder.Services.AddSingleton<GrainXmlRepository>();
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<GrainXmlRepository>((o, repository) => o.XmlRepository = repository);

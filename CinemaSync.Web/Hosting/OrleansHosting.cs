@@ -6,24 +6,25 @@ namespace CinemaSync.Web.Hosting;
 public static class OrleansHosting
 {
     public const string SiloMode = "single-process";
-    public const string ClientMode = "client";
+    public const string ClientMode = ClusterSettings.ClientMode;
 
     /// <summary>
     /// The default (<c>Orleans:Mode</c> unset or <c>silo</c>): this process co-hosts a silo, so one
     /// command runs everything; ports come from <c>Orleans:SiloPort</c>/<c>Orleans:GatewayPort</c> or
     /// are free ones. <c>Orleans:Mode=client</c>: an Orleans client joining an external cluster through
     /// the same clustering provider (<c>Orleans:Clustering</c>), retrying until a gateway answers.
+    /// Orleans gets no configuration of its own: every key under <c>Orleans</c> is read by
+    /// <see cref="ClusterSettings"/> or bound by <see cref="CinemaSyncClusteringExtensions"/>.
     /// </summary>
     public static WebApplicationBuilder AddCinemaSyncOrleans(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var cluster = ClusterSettings.Claim(builder.Configuration);
+        var cluster = config.ReadValidatedSettings<ClusterSettings>(ClusterSettings.Section);
         var state = new ClusterConnectionState();
         builder.Services.AddSingleton(state);
-        var mode = config["Orleans:Mode"] is { Length: > 0 } m ? m.Trim().ToLowerInvariant() : "silo";
-        if (mode == ClientMode)
+        if (cluster.NormalizedMode == ClusterSettings.ClientMode)
         {
-            builder.UseOrleansClient(client =>
+            builder.Services.AddOrleansClient(client =>
             {
                 client.UseCinemaSyncClustering(cluster, config);
                 client.UseConnectionRetryFilter<GatewayRetryFilter>();
@@ -31,16 +32,15 @@ public static class OrleansHosting
             });
             builder.Services.AddSingleton(new ClusterDescription(ClientMode, null, null, cluster));
             // The silos own the store; this node only reports what the shared configuration names.
-            builder.Services.TryAddSingleton(StorageDescription.From(config));
+            builder.Services.TryAddSingleton(StorageDescription.From(config.ReadValidatedSettings<StorageSettings>(StorageSettings.Section)));
+            builder.Services.AddValidatedSettings<MembershipPollSettings>(config, MembershipPollSettings.Section);
             builder.Services.AddHostedService<ClientMembershipWatcher>();
             return builder;
         }
-        if (mode is not ("silo" or "cohosted" or SiloMode))
-            throw new SettingException($"Orleans:Mode must be 'silo' (default) or 'client', not '{mode}'.");
 
         var siloPort = cluster.SiloPort ?? FreePorts.Next();
         var gatewayPort = cluster.GatewayPort ?? FreePorts.Next();
-        builder.UseOrleans(silo =>
+        builder.Services.AddOrleans(silo =>
         {
             silo.UseCinemaSyncClustering(cluster, config, siloPort, gatewayPort);
             silo.AddCinemaSyncGrains(config);

@@ -19,23 +19,15 @@ public static class SecurityHeaders
 
     public static WebApplicationBuilder AddCinemaSyncSecurityHeaders(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(Section);
-        var proxies = List(section, "KnownProxies")
-            .Select(p => IPAddress.TryParse(p, out var ip) ? ip
-                : throw new SettingException($"{Section}:KnownProxies must list IP addresses separated by commas, not '{p}'."))
-            .ToList();
-        var networks = List(section, "KnownNetworks")
-            .Select(n => System.Net.IPNetwork.TryParse(n, out var network) ? network
-                : throw new SettingException($"{Section}:KnownNetworks must list CIDR ranges (e.g. 10.0.0.0/8) separated by commas, not '{n}'."))
-            .ToList();
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        builder.Services.AddValidatedSettings<ForwardedHeadersSettings>(builder.Configuration, Section);
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((o, settings) =>
         {
             // The Host header is never taken from a proxy: absolute URLs come from API_BASE_URL.
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-            foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
-            foreach (var network in networks) o.KnownIPNetworks.Add(network);
+            foreach (var proxy in settings.Value.Proxies) o.KnownProxies.Add(proxy);
+            foreach (var network in settings.Value.Networks) o.KnownIPNetworks.Add(network);
         });
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddSingleton<PagePolicy>();
@@ -72,12 +64,41 @@ public static class SecurityHeaders
         return app;
     }
 
-    private static IEnumerable<string> List(IConfigurationSection section, string key)
+}
+
+/// <summary>
+/// The proxies whose <c>X-Forwarded-*</c> headers are taken: <c>ForwardedHeaders:KnownProxies</c>
+/// (IP addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR ranges), each comma-separated or a list.
+/// </summary>
+public sealed class ForwardedHeadersSettings : IValidatedSettings, ISettingsWithAliases
+{
+    public string KnownProxies { get; set; } = "";
+    public string KnownNetworks { get; set; } = "";
+
+    public IEnumerable<IPAddress> Proxies => Entries(KnownProxies).Select(IPAddress.Parse);
+    public IEnumerable<System.Net.IPNetwork> Networks => Entries(KnownNetworks).Select(n => System.Net.IPNetwork.Parse(n));
+
+    /// <summary>The list form (<c>KnownProxies:0</c>, <c>KnownProxies:1</c>...) joined into the comma-separated one.</summary>
+    public void ReadAliases(IConfiguration configuration)
     {
-        var entry = section.GetSection(key);
-        var values = entry.Value is { Length: > 0 } single ? [single] : entry.GetChildren().Select(c => c.Value ?? "");
-        return values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var section = configuration.GetSection(SecurityHeaders.Section);
+        KnownProxies = Joined(section.GetSection(nameof(KnownProxies)), KnownProxies);
+        KnownNetworks = Joined(section.GetSection(nameof(KnownNetworks)), KnownNetworks);
     }
+
+    public IEnumerable<string> Problems()
+    {
+        foreach (var proxy in Entries(KnownProxies).Where(p => !IPAddress.TryParse(p, out _)))
+            yield return $"{SecurityHeaders.Section}:KnownProxies must list IP addresses separated by commas, not '{proxy}'.";
+        foreach (var network in Entries(KnownNetworks).Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+            yield return $"{SecurityHeaders.Section}:KnownNetworks must list CIDR ranges (e.g. 10.0.0.0/8) separated by commas, not '{network}'.";
+    }
+
+    private static string Joined(IConfigurationSection entry, string bound) =>
+        entry.Value is null && entry.GetChildren().Any() ? string.Join(",", entry.GetChildren().Select(c => c.Value ?? "")) : bound;
+
+    private static IEnumerable<string> Entries(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using CinemaSync.Contracts;
+using CinemaSync.Grains.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -17,7 +18,8 @@ public static class TelemetrySetup
     /// </summary>
     public static WebApplicationBuilder AddCinemaSyncTelemetry(this WebApplicationBuilder builder)
     {
-        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        // Decided while the host is built: the exporters are chosen at registration.
+        var otlp = builder.Configuration.ReadValidatedSettings<TelemetrySettings>(TelemetrySettings.Section).ExportsOtlp;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("cinemasync-web", serviceVersion: Health.HealthApi.Version))
             .WithMetrics(metrics =>
