@@ -11,17 +11,6 @@ public static class SettingsValues
     public static string? BufferTimeoutProblem(long value) => ValueRules.Between(value, MinBufferTimeoutMs, MaxBufferTimeoutMs);
     public static string? HostGraceProblem(long value) => ValueRules.Between(value, MinHostGraceMs, MaxHostGraceMs);
 
-    /// <summary>The settings with the patch's fields in place of theirs (a new room's are a patch on the defaults).</summary>
-    public static RoomSettings Apply(RoomSettings settings, SettingsPatch patch) => settings with
-    {
-        ChatEnabled = patch.ChatEnabled ?? settings.ChatEnabled,
-        ReactionsEnabled = patch.ReactionsEnabled ?? settings.ReactionsEnabled,
-        MaxParticipants = patch.MaxParticipants ?? settings.MaxParticipants,
-        WaitForBuffering = patch.WaitForBuffering ?? settings.WaitForBuffering,
-        BufferTimeoutMs = patch.BufferTimeoutMs ?? settings.BufferTimeoutMs,
-        HostGraceMs = patch.HostGraceMs ?? settings.HostGraceMs,
-    };
-
     /// <summary>A room's settings, new or after a patch was merged in.</summary>
     public static string? Check(RoomSettings settings) => ValueRules.First(
         ("max_participants", MaxParticipantsProblem(settings.MaxParticipants)),

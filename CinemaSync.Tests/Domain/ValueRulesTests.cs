@@ -114,13 +114,4 @@ public sealed class ValueRulesTests
         Assert.Equal("must not be empty.", ValueRules.Length("", 1, 5));
         Assert.Equal("must be at least 3 characters.", ValueRules.Length("ab", 3, 5));
     }
-
-    [Fact]
-    public void SettingsApply_ChangesOnlyThePatchedFields()
-    {
-        var settings = new RoomSettings { ChatEnabled = false, MaxParticipants = 10 };
-        var merged = SettingsValues.Apply(settings, new SettingsPatch { MaxParticipants = 20, HostGraceMs = 6000 });
-        Assert.Equal(settings with { MaxParticipants = 20, HostGraceMs = 6000 }, merged);
-        Assert.Equal(settings, SettingsValues.Apply(settings, new SettingsPatch()));
-    }
 }
