@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CinemaSync.Contracts;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,8 +24,9 @@ public sealed class LoadTestRunner
 
     private static readonly string[] SeqOnlyEvents =
     [
-        "user_joined", "user_left", "new_chat_message", "new_reaction", "room_updated", "room_closed",
-        "host_changed", "role_changed", "presence_changed", "queue_updated",
+        UserJoinedEvent.EventName, UserLeftEvent.EventName, NewChatMessageEvent.EventName, NewReactionEvent.EventName,
+        RoomUpdatedEvent.EventName, RoomClosedEvent.EventName, HostChangedEvent.EventName, RoleChangedEvent.EventName,
+        PresenceChangedEvent.EventName, QueueUpdatedEvent.EventName,
     ];
 
     private readonly LoadTestOptions _o;
@@ -263,7 +265,7 @@ public sealed class LoadTestRunner
         try
         {
             var connection = new HubConnectionBuilder()
-                .WithUrl(member.Url + "/hubs/room", o =>
+                .WithUrl(member.Url + RoomHubNames.Path, o =>
                 {
                     o.Transports = HttpTransportType.WebSockets;
                     o.SkipNegotiation = true;
@@ -273,7 +275,7 @@ public sealed class LoadTestRunner
                 .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower)
                 .Build();
             member.Connection = connection;
-            connection.On<PlaybackEvent>("playback_updated", e => OnPlayback(member, e));
+            connection.On<PlaybackEvent>(PlaybackUpdatedEvent.EventName, e => OnPlayback(member, e));
             foreach (string name in SeqOnlyEvents)
             {
                 connection.On<SeqEvent>(name, e =>
@@ -286,10 +288,10 @@ public sealed class LoadTestRunner
                     member.Room.NoteEvent(e.Seq, name);
                 });
             }
-            connection.On<SeqEvent>("room_joined", _ => { });
+            connection.On<SeqEvent>(RoomJoinedEvent.EventName, _ => { });
             // To the host and co-hosts only, unnumbered (contract extensions): nothing to account.
-            connection.On<SeqEvent>("member_status", _ => { });
-            connection.On<SeqEvent>("kicked", _ => Error("kicked", $"{member}: kicked from the room"));
+            connection.On<SeqEvent>(MemberStatusMessage.EventName, _ => { });
+            connection.On<SeqEvent>(KickedMessage.EventName, _ => Error("kicked", $"{member}: kicked from the room"));
             connection.Closed += ex =>
             {
                 if (!_stopping)
@@ -305,7 +307,7 @@ public sealed class LoadTestRunner
             await connection.StartAsync(timeout.Token);
             long t1 = Stopwatch.GetTimestamp();
             _connect.RecordTicks(t1 - t0);
-            var ack = await connection.InvokeAsync<JoinAck>("join_room", new { room_id = member.Room.RoomId }, timeout.Token);
+            var ack = await connection.InvokeAsync<JoinAck>(RoomHubNames.JoinRoom, new { room_id = member.Room.RoomId }, timeout.Token);
             _join.RecordTicks(Stopwatch.GetTimestamp() - t1);
             if (ack is null || !ack.Ok || ack.Room is null)
             {
@@ -430,13 +432,13 @@ public sealed class LoadTestRunner
                 break;
             }
             double position = Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3);
-            string status = k % 2 == 0 ? "playing" : "paused";
+            string status = k % 2 == 0 ? PlaybackStatus.Playing : PlaybackStatus.Paused;
             Volatile.Write(ref room.SendTicks[slot], Stopwatch.GetTimestamp());
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(_o.CallTimeout));
-                var ack = await connection.InvokeAsync<PlaybackAck>("update_playback",
+                var ack = await connection.InvokeAsync<PlaybackAck>(RoomHubNames.UpdatePlayback,
                     new { room_id = room.RoomId, status, position, rate = 1.0 }, timeout.Token);
                 if (ack is null || !ack.Ok || ack.PlaybackState is null)
                 {
@@ -482,7 +484,7 @@ public sealed class LoadTestRunner
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(_o.CallTimeout));
-                var ack = await sender.Connection!.InvokeAsync<Ack>("chat_message",
+                var ack = await sender.Connection!.InvokeAsync<Ack>(RoomHubNames.ChatMessage,
                     new { room_id = room.RoomId, text = $"load test message {k}" }, timeout.Token);
                 if (ack is null || !ack.Ok)
                 {
@@ -517,7 +519,7 @@ public sealed class LoadTestRunner
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(_o.CallTimeout));
                 long t0 = Stopwatch.GetTimestamp();
-                var ack = await member.Connection!.InvokeAsync<Ack>("sync_time",
+                var ack = await member.Connection!.InvokeAsync<Ack>(RoomHubNames.SyncTime,
                     new { client_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, timeout.Token);
                 _syncRtt.RecordTicks(Stopwatch.GetTimestamp() - t0);
                 if (ack is null || !ack.Ok)
@@ -842,7 +844,7 @@ public sealed class LoadTestRunner
         public void NoteEvent(long seq, string name) => _eventNames.TryAdd(seq, name);
 
         public string? EventNameOf(long seq) =>
-            _eventNames.TryGetValue(seq, out var name) ? name : SeqOfSlot.Contains(seq) ? "playback_updated" : null;
+            _eventNames.TryGetValue(seq, out var name) ? name : SeqOfSlot.Contains(seq) ? PlaybackUpdatedEvent.EventName : null;
     }
 
     private sealed class MemberRun(RoomRun room, int index, string token, string url)

@@ -81,7 +81,7 @@ public sealed class RoomFailoverClusterTests(ThreeSiloCluster fixture) : IClassF
         await fixture.Cluster.KillSiloAsync(victim);
         var clock = Stopwatch.StartNew();
 
-        // What the web node's relay does on a membership change: re-subscribe until it lands.
+        // What the web node's RoomSubscriptions does on a membership change: re-subscribe until it lands.
         var connections = new[] { new LocalConnection { ConnectionId = "guest-1", UserId = "guest" } };
         while (true)
         {

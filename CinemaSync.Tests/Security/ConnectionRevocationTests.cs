@@ -1,6 +1,5 @@
 using CinemaSync.Tests.Infrastructure;
 using CinemaSync.Web.Realtime;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,23 +36,19 @@ public sealed class ConnectionRevocationTests(ServerFixture fixture) : IClassFix
     }
 
     /// <summary>
-    /// Puts a removed connection back into the room's group and this node's list, as if the grain's
-    /// one-way removal had never arrived.
+    /// Puts a removed connection back into this node's index of the room (and so its group), as if
+    /// the grain's one-way removal had never arrived.
     /// </summary>
-    private async Task LoseTheRemovalAsync(string roomId, RoomClient client, TestUser user)
+    private async Task LoseTheRemovalAsync(string roomId, RoomClient client)
     {
-        var relay = Server.Services.GetRequiredService<RoomEventRelay>();
-        var hub = Server.Services.GetRequiredService<IHubContext<RoomHub>>();
-        var connectionId = client.Connection.ConnectionId!;
-        // The removal is one-way and runs after the kicked message: let it land first, then undo it.
-        for (var i = 0; i < 100 && relay.IsInRoom(connectionId, roomId); i++) await Task.Delay(20);
-        Assert.False(relay.IsInRoom(connectionId, roomId));
-        await hub.Groups.AddToGroupAsync(connectionId, NodeGroup(roomId));
-        relay.BeginJoin(roomId);
-        relay.EndJoin(roomId, connectionId, user.UserId, joined: true);
+        var connections = Server.Services.GetRequiredService<LocalConnections>();
+        // The removal is one-way and runs after the kicked message: let it land first (the host stays), then undo it.
+        for (var i = 0; i < 100 && connections.CountIn(roomId) > 1; i++) await Task.Delay(20);
+        Assert.Equal(1, connections.CountIn(roomId));
+        Assert.True(await connections.AddAsync(roomId, client.Connection.ConnectionId!));
     }
 
-    private static string NodeGroup(string roomId) => "room:" + roomId;
+    private Task RefreshAsync() => Server.Services.GetRequiredService<RoomSubscriptions>().RefreshAsync(CancellationToken.None);
 
     [Theory]
     [InlineData(false)]
@@ -67,11 +62,11 @@ public sealed class ConnectionRevocationTests(ServerFixture fixture) : IClassFix
 
         (await hostClient.InvokeAsync("kick_member", new { room_id = roomId, user_id = member.UserId, ban })).AssertOk();
         await memberClient.WaitForAsync("kicked");
-        await LoseTheRemovalAsync(roomId, memberClient, member);
+        await LoseTheRemovalAsync(roomId, memberClient);
         (await hostClient.InvokeAsync("update_playback", Play(roomId, 1))).AssertOk();
         await memberClient.WaitForAsync("playback_updated", match: e => At(e, 1)); // the lost removal: it still hears the room
 
-        await Server.Services.GetRequiredService<RoomEventRelay>().RefreshAllAsync(CancellationToken.None);
+        await RefreshAsync();
 
         (await hostClient.InvokeAsync("update_playback", Play(roomId, 2))).AssertOk();
         await hostClient.WaitForAsync("playback_updated", match: e => At(e, 2));
@@ -91,10 +86,9 @@ public sealed class ConnectionRevocationTests(ServerFixture fixture) : IClassFix
         // Kicked without a ban, the user comes back over REST: a participant again, but that old
         // connection never called join_room again.
         Assert.True((await Server.SendAsync(HttpMethod.Post, $"/api/rooms/{roomId}/join", member, new { })).IsSuccessStatusCode);
-        await LoseTheRemovalAsync(roomId, memberClient, member);
-        var relay = Server.Services.GetRequiredService<RoomEventRelay>();
-        await relay.RefreshAllAsync(CancellationToken.None);
-        await relay.RefreshAllAsync(CancellationToken.None);
+        await LoseTheRemovalAsync(roomId, memberClient);
+        await RefreshAsync();
+        await RefreshAsync();
 
         (await hostClient.InvokeAsync("update_playback", Play(roomId, 3))).AssertOk();
         await hostClient.WaitForAsync("playback_updated", match: e => At(e, 3));

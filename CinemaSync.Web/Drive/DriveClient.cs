@@ -107,7 +107,7 @@ public sealed class DriveClient(HttpClient http, IHttpClientFactory clients, IOp
                 var delay = RetryAfter(response) ?? Backoff(attempt);
                 response.Dispose();
                 if (delay > Options.MaxRetryDelay)
-                    throw new DriveException(ErrorCodes.DriveError, $"Google Drive asked to wait {delay.TotalSeconds:0} s; try again later.", status);
+                    throw new DriveException(ErrorCodes.DriveError, $"Google Drive asked to wait {delay.TotalSeconds:0} s; try again later.");
                 log.LogInformation("Drive answered {Status}; retrying in {Delay} ms (try {Attempt} of {Max})", status, (int)delay.TotalMilliseconds, attempt, Options.MaxAttempts);
                 await Task.Delay(delay, ct);
                 continue;
@@ -136,7 +136,7 @@ public sealed class DriveClient(HttpClient http, IHttpClientFactory clients, IOp
         var status = (int)response.StatusCode;
         var reason = await ReasonAsync(response, ct);
         log.LogInformation("Drive refused to {What}: {Status} {Reason}", what, status, reason);
-        if (status == 404) throw new DriveException(ErrorCodes.FileNotFound, "The Drive file does not exist or cannot be read with these credentials.", status);
+        if (status == 404) throw new DriveException(ErrorCodes.FileNotFound, "The Drive file does not exist or cannot be read with these credentials.");
         var message = status switch
         {
             401 => "Google Drive refused the credentials.",
@@ -145,7 +145,7 @@ public sealed class DriveClient(HttpClient http, IHttpClientFactory clients, IOp
             >= 500 => "Google Drive is failing; try again later.",
             _ => $"Google Drive answered {status} ({reason ?? "error"}).",
         };
-        throw new DriveException(ErrorCodes.DriveError, message, status);
+        throw new DriveException(ErrorCodes.DriveError, message);
     }
 
     /// <summary>Drive's short error reason (<c>error.errors[0].reason</c> or <c>error.status</c>), read from at most 8 KB.</summary>

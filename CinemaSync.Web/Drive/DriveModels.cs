@@ -5,11 +5,9 @@ using CinemaSync.Contracts;
 namespace CinemaSync.Web.Drive;
 
 /// <summary>A Drive call failed in a way the caller reports as a problem: <see cref="Code"/> is an error code of CONTRACT.md.</summary>
-public sealed class DriveException(string code, string message, int? driveStatus = null, Exception? inner = null) : Exception(message, inner)
+public sealed class DriveException(string code, string message, Exception? inner = null) : Exception(message, inner)
 {
     public string Code { get; } = code;
-    /// <summary>Drive's HTTP status, when Drive answered.</summary>
-    public int? DriveStatus { get; } = driveStatus;
 }
 
 /// <summary>The fields of a Drive v3 <c>File</c> this server reads.</summary>

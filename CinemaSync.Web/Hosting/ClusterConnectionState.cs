@@ -7,7 +7,7 @@ namespace CinemaSync.Web.Hosting;
 /// <summary>
 /// What this node knows of its link to the cluster: connected gateways (client mode) and a
 /// signal raised whenever the set of silos or gateways changes, on which the
-/// <see cref="RoomEventRelay"/> re-subscribes at once instead of waiting for its timer.
+/// <see cref="RoomSubscriptions"/> service re-subscribes at once instead of waiting for its timer.
 /// </summary>
 public sealed class ClusterConnectionState
 {

@@ -10,31 +10,33 @@ namespace CinemaSync.Web.Realtime;
 /// to each connection before it returns, so members see events in <c>seq</c> order. Sends are
 /// not awaited: one slow member must not hold up the room.
 /// </summary>
-internal sealed class NodeRoomObserver(
-    string roomId, IHubContext<RoomHub> hub, RoomEventRelay relay, ILogger logger) : IRoomObserver
+public sealed class NodeRoomObserver(string roomId, IRoomGrain room, IHubContext<RoomHub> hub, LocalConnections connections, ILogger logger)
+    : IRoomObserver
 {
-    public string Group { get; } = GroupName(roomId);
+    public sealed class Factory(IHubContext<RoomHub> hub, LocalConnections connections, ILogger<NodeRoomObserver> logger)
+    {
+        public NodeRoomObserver Create(string roomId, IRoomGrain room) => new(roomId, room, hub, connections, logger);
+    }
 
-    public static string GroupName(string roomId) => "room:" + roomId;
+    private readonly string _group = LocalConnections.GroupName(roomId);
 
     public Task OnRoomEventAsync(RoomEvent roomEvent)
     {
-        Observe(hub.Clients.Group(Group).SendAsync(roomEvent.Name, roomEvent));
-        Measure(roomEvent, relay.LocalConnectionCount(roomId));
+        Observe(hub.Clients.Group(_group).SendAsync(roomEvent.Name, roomEvent));
+        Measure(roomEvent, connections.CountIn(roomId));
         return Task.CompletedTask;
     }
 
-    private static void Measure(RoomMessage message, int copies)
-    {
-        WebTelemetry.EventsDelivered.Add(copies);
-        if (message.PublishedAt > 0)
-            WebTelemetry.FanOutDuration.Record(TimeSpan.FromTicks(SharedTelemetry.NowTicks - message.PublishedAt).TotalMilliseconds);
-    }
-
+    /// <summary>
+    /// In the room's order of events, so the connection hears exactly what follows its join. A connection
+    /// that dropped while it was joining is reported gone to the room.
+    /// </summary>
     public async Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined)
     {
-        await hub.Groups.AddToGroupAsync(connectionId, Group);
-        Observe(hub.Clients.Client(connectionId).SendAsync(joined.Name, joined));
+        if (await connections.AddAsync(roomId, connectionId))
+            Observe(hub.Clients.Client(connectionId).SendAsync(joined.Name, joined));
+        else
+            Observe(room.DisconnectAsync(connectionId));
     }
 
     public Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message)
@@ -44,17 +46,20 @@ internal sealed class NodeRoomObserver(
         return Task.CompletedTask;
     }
 
-    public async Task OnConnectionRemovedAsync(string connectionId)
+    public Task OnConnectionRemovedAsync(string connectionId) => connections.RemoveAsync(roomId, connectionId);
+
+    private static void Measure(RoomMessage message, int copies)
     {
-        await hub.Groups.RemoveFromGroupAsync(connectionId, Group);
-        relay.Forget(roomId, connectionId);
+        WebTelemetry.EventsDelivered.Add(copies);
+        if (message.PublishedAt > 0)
+            WebTelemetry.FanOutDuration.Record(TimeSpan.FromTicks(SharedTelemetry.NowTicks - message.PublishedAt).TotalMilliseconds);
     }
 
     private void Observe(Task send)
     {
         if (send.IsCompletedSuccessfully) return;
         send.ContinueWith(
-            t => logger.LogWarning(t.Exception, "Room {RoomId}: a send to SignalR failed", roomId),
+            t => logger.LogWarning(t.Exception, "Room {RoomId}: a call from its observer failed", roomId),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 }

@@ -16,8 +16,10 @@ public static class RealtimeSetup
         builder.Services.AddSingleton<HubRateLimiter>();
         builder.Services.AddSingleton<InviteTokens>();
         builder.Services.AddSingleton<RoomGateway>();
-        builder.Services.AddSingleton<RoomEventRelay>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomEventRelay>());
+        builder.Services.AddSingleton<LocalConnections>();
+        builder.Services.AddSingleton<NodeRoomObserver.Factory>();
+        builder.Services.AddSingleton<RoomSubscriptions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         return builder;
     }
 

@@ -15,19 +15,19 @@ namespace CinemaSync.Web.Realtime;
 /// ack metrics and the catch-all are <see cref="RoomHubFilter"/>'s.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
+public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subscriptions, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
 {
-    public const string Path = "/hubs/room";
+    public const string Path = RoomHubNames.Path;
 
     public override Task OnConnectedAsync()
     {
-        relay.Connected(Context.ConnectionId);
+        connections.Connected(Context.ConnectionId, UserId);
         return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        foreach (var roomId in relay.Disconnected(Context.ConnectionId))
+        foreach (var roomId in connections.Disconnected(Context.ConnectionId))
         {
             try
             {
@@ -40,7 +40,7 @@ public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteToken
         }
     }
 
-    [HubMethodName("join_room"), HubLimit(HubAction.Join)]
+    [HubMethodName(RoomHubNames.JoinRoom), HubLimit(HubAction.Join)]
     public async Task<object> JoinRoom(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -48,71 +48,38 @@ public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteToken
         if (join.Invite is not null && !invites.IsValid(join.Invite, join.RoomId))
             return HubAcks.Fail(ErrorCodes.InvalidInvite, "The invite is not valid for this room, or has expired.");
 
-        var connectionId = Context.ConnectionId;
-        var node = relay.BeginJoin(join.RoomId);
-        RoomResult<JoinResult>? result = null;
-        try
+        // The room tells this node's observer that the connection is in (NodeRoomObserver.OnConnectionJoinedAsync).
+        using var hold = subscriptions.HoldForJoin(join.RoomId);
+        var result = await rooms.JoinAsync(join.RoomId, new JoinRoomCommand
         {
-            result = await rooms.JoinAsync(join.RoomId, new JoinRoomCommand
-            {
-                User = Actor,
-                Connection = new RoomConnection { ConnectionId = connectionId, Node = node },
-                Invited = join.Invite is not null,
-                LastSeq = join.LastSeq,
-            }, join.Password);
-        }
-        finally
-        {
-            if (!relay.EndJoin(join.RoomId, connectionId, UserId, result?.IsOk == true))
-                await rooms.Room(join.RoomId).DisconnectAsync(connectionId);
-        }
-        return HubAcks.Of(result!, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory)
+            User = Actor,
+            Connection = new RoomConnection { ConnectionId = Context.ConnectionId, Node = hold.Node },
+            Invited = join.Invite is not null,
+            LastSeq = join.LastSeq,
+        }, join.Password);
+        return HubAcks.Of(result, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory)
         {
             MissedEvents = joined.MissedEvents?.Select(e => new HubAcks.MissedEvent(e.Name, e)).ToList(),
             Resync = joined.Resync,
         });
     }
 
-    [HubMethodName("leave_room"), HubLimit(HubAction.Leave)]
-    public async Task<object> LeaveRoom(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).LeaveAsync(UserId));
-    }
+    [HubMethodName(RoomHubNames.LeaveRoom), HubLimit(HubAction.Leave)]
+    public Task<object> LeaveRoom(JsonElement payload) => InRoom(payload, async room => HubAcks.Of(await room.LeaveAsync(UserId)));
 
-    [HubMethodName("update_playback"), HubLimit(HubAction.Playback)]
-    public async Task<object> UpdatePlayback(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var command = RoomRequests.ReadPlayback(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).UpdatePlaybackAsync(UserId, command!), state => new HubAcks.Playback(state));
-    }
+    [HubMethodName(RoomHubNames.UpdatePlayback), HubLimit(HubAction.Playback)]
+    public Task<object> UpdatePlayback(JsonElement payload) => InRoom(payload, RoomRequests.ReadPlayback,
+        async (room, command) => HubAcks.Of(await room.UpdatePlaybackAsync(UserId, command!), state => new HubAcks.Playback(state)));
 
-    [HubMethodName("chat_message"), HubLimit(HubAction.Chat)]
-    public async Task<object> ChatMessage(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var text = RoomRequests.ReadChatText(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).SendChatAsync(UserId, text!), message => new HubAcks.Chat(message));
-    }
+    [HubMethodName(RoomHubNames.ChatMessage), HubLimit(HubAction.Chat)]
+    public Task<object> ChatMessage(JsonElement payload) => InRoom(payload, RoomRequests.ReadChatText,
+        async (room, text) => HubAcks.Of(await room.SendChatAsync(UserId, text!), message => new HubAcks.Chat(message)));
 
-    [HubMethodName("reaction"), HubLimit(HubAction.Reaction)]
-    public async Task<object> Reaction(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var emoji = RoomRequests.ReadEmoji(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).ReactAsync(UserId, emoji!));
-    }
+    [HubMethodName(RoomHubNames.Reaction), HubLimit(HubAction.Reaction)]
+    public Task<object> Reaction(JsonElement payload) => InRoom(payload, RoomRequests.ReadEmoji,
+        async (room, emoji) => HubAcks.Of(await room.ReactAsync(UserId, emoji!)));
 
-    [HubMethodName("sync_time"), HubLimit(HubAction.SyncTime)]
+    [HubMethodName(RoomHubNames.SyncTime), HubLimit(HubAction.SyncTime)]
     public async Task<object> SyncTime(JsonElement payload)
     {
         var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -125,68 +92,38 @@ public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteToken
         return ack;
     }
 
-    [HubMethodName("report_status"), HubLimit(HubAction.Status)]
-    public async Task<object> ReportStatus(JsonElement payload)
+    [HubMethodName(RoomHubNames.ReportStatus), HubLimit(HubAction.Status)]
+    public Task<object> ReportStatus(JsonElement payload) => InRoom(payload, RoomRequests.ReadStatusReport, async (room, report) =>
     {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var report = RoomRequests.ReadStatusReport(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
         if (report!.RttMs is { } rtt) await ReportRttAsync(rtt);
-        return HubAcks.Of(await rooms.Room(roomId!).ReportStatusAsync(UserId, report));
-    }
+        return HubAcks.Of(await room.ReportStatusAsync(UserId, report));
+    });
 
     /// <summary>Tells the rooms of this connection its RTT when its minimum of the last 8 changed.</summary>
     private async Task ReportRttAsync(int rttMs)
     {
-        if (relay.ReportRtt(Context.ConnectionId, rttMs) is not { } changed) return;
+        if (connections.ReportRtt(Context.ConnectionId, rttMs) is not { } changed) return;
         foreach (var roomId in changed.Rooms)
             await rooms.Room(roomId).ReportRttAsync(Context.ConnectionId, changed.RttMs);
     }
 
-    [HubMethodName("set_role"), HubLimit(HubAction.Moderation)]
-    public async Task<object> SetRole(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var userId = RoomRequests.ReadUserId(body);
-        var role = RoomRequests.ReadRole(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).SetRoleAsync(UserId, userId!, role!));
-    }
+    [HubMethodName(RoomHubNames.SetRole), HubLimit(HubAction.Moderation)]
+    public Task<object> SetRole(JsonElement payload) => InRoom(payload, static body => (User: RoomRequests.ReadUserId(body), Role: RoomRequests.ReadRole(body)),
+        async (room, change) => HubAcks.Of(await room.SetRoleAsync(UserId, change.User!, change.Role!)));
 
-    [HubMethodName("transfer_host"), HubLimit(HubAction.Moderation)]
-    public async Task<object> TransferHost(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var userId = RoomRequests.ReadUserId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).TransferHostAsync(UserId, userId!));
-    }
+    [HubMethodName(RoomHubNames.TransferHost), HubLimit(HubAction.Moderation)]
+    public Task<object> TransferHost(JsonElement payload) => InRoom(payload, RoomRequests.ReadUserId,
+        async (room, userId) => HubAcks.Of(await room.TransferHostAsync(UserId, userId!)));
 
-    [HubMethodName("kick_member"), HubLimit(HubAction.Moderation)]
-    public async Task<object> KickMember(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var userId = RoomRequests.ReadUserId(body);
-        var ban = body.Bool("ban") ?? false;
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).KickAsync(UserId, userId!, ban));
-    }
+    [HubMethodName(RoomHubNames.KickMember), HubLimit(HubAction.Moderation)]
+    public Task<object> KickMember(JsonElement payload) => InRoom(payload, static body => (User: RoomRequests.ReadUserId(body), Ban: body.Bool("ban") ?? false),
+        async (room, kick) => HubAcks.Of(await room.KickAsync(UserId, kick.User!, kick.Ban)));
 
-    [HubMethodName("update_settings"), HubLimit(HubAction.Moderation)]
-    public async Task<object> UpdateSettings(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var patch = body.Object("settings", required: true) is { } settings ? RoomRequests.ReadSettingsPatch(settings) : null;
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).UpdateSettingsAsync(UserId, patch!), merged => new HubAcks.SettingsUpdated(merged));
-    }
+    [HubMethodName(RoomHubNames.UpdateSettings), HubLimit(HubAction.Moderation)]
+    public Task<object> UpdateSettings(JsonElement payload) => InRoom(payload, RoomRequests.ReadSettingsUpdate,
+        async (room, patch) => HubAcks.Of(await room.UpdateSettingsAsync(UserId, patch!), merged => new HubAcks.SettingsUpdated(merged)));
 
-    [HubMethodName("queue_add"), HubLimit(HubAction.Queue)]
+    [HubMethodName(RoomHubNames.QueueAdd), HubLimit(HubAction.Queue)]
     public async Task<object> QueueAdd(JsonElement payload)
     {
         var body = PayloadReader.Open(payload);
@@ -196,35 +133,34 @@ public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteToken
         return HubAcks.Of(await rooms.QueueAddAsync(roomId!, UserId, add!, Context.ConnectionAborted), item => new HubAcks.QueuedItem(item));
     }
 
-    [HubMethodName("queue_remove"), HubLimit(HubAction.Queue)]
-    public async Task<object> QueueRemove(JsonElement payload)
+    [HubMethodName(RoomHubNames.QueueRemove), HubLimit(HubAction.Queue)]
+    public Task<object> QueueRemove(JsonElement payload) => InRoom(payload, RoomRequests.ReadQueueItemId,
+        async (room, itemId) => HubAcks.Of(await room.QueueRemoveAsync(UserId, itemId!)));
+
+    [HubMethodName(RoomHubNames.QueueMove), HubLimit(HubAction.Queue)]
+    public Task<object> QueueMove(JsonElement payload) => InRoom(payload, static body => (Item: RoomRequests.ReadQueueItemId(body), Index: RoomRequests.ReadQueueIndex(body)),
+        async (room, move) => HubAcks.Of(await room.QueueMoveAsync(UserId, move.Item!, move.Index!.Value)));
+
+    [HubMethodName(RoomHubNames.PlayNext), HubLimit(HubAction.Queue)]
+    public Task<object> PlayNext(JsonElement payload) =>
+        InRoom(payload, async room => HubAcks.Of(await room.PlayNextAsync(UserId), state => new HubAcks.Playback(state)));
+
+    /// <summary>
+    /// A command on one room: reads <c>room_id</c>, then the rest with <paramref name="read"/> (a
+    /// <see cref="RoomRequests"/> reader); any problem is an <c>invalid_payload</c> ack, else
+    /// <paramref name="handle"/> runs with the room's grain and what was read.
+    /// </summary>
+    private async Task<object> InRoom<T>(JsonElement payload, Func<PayloadReader, T> read, Func<IRoomGrain, T, Task<object>> handle)
     {
         var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = RoomRequests.ReadQueueItemId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).QueueRemoveAsync(UserId, itemId!));
+        var request = read(body);
+        return body.IsValid ? await handle(rooms.Room(roomId!), request) : HubAcks.Invalid(body);
     }
 
-    [HubMethodName("queue_move"), HubLimit(HubAction.Queue)]
-    public async Task<object> QueueMove(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = RoomRequests.ReadQueueItemId(body);
-        var index = RoomRequests.ReadQueueIndex(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).QueueMoveAsync(UserId, itemId!, index!.Value));
-    }
-
-    [HubMethodName("play_next"), HubLimit(HubAction.Queue)]
-    public async Task<object> PlayNext(JsonElement payload)
-    {
-        var body = PayloadReader.Open(payload);
-        var roomId = RoomRequests.ReadRoomId(body);
-        if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.Room(roomId!).PlayNextAsync(UserId), state => new HubAcks.Playback(state));
-    }
+    /// <summary>A command on one room that needs nothing but <c>room_id</c>.</summary>
+    private Task<object> InRoom(JsonElement payload, Func<IRoomGrain, Task<object>> handle) =>
+        InRoom(payload, static _ => true, (room, _) => handle(room));
 
     /// <summary>Who is calling; <see cref="RoomHubFilter"/> lets no call through without a valid token.</summary>
     private Actor Actor => Context.User!.Actor();

@@ -10,11 +10,11 @@ namespace CinemaSync.Web.Rooms;
 /// before the room takes it. Every outcome is a <see cref="RoomResult{T}"/>; REST and the hub each
 /// turn it into their own answer in one place (<c>Problems.Error</c>, <c>HubAcks.Fail</c>).
 /// </summary>
-public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomEventRelay subscriptions)
+public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSubscriptions subscriptions)
 {
     private const int CreateAttempts = 4;
 
-    /// <summary>The room's grain (the reference kept for rooms with members on this node, see <see cref="RoomEventRelay.RoomGrain"/>).</summary>
+    /// <summary>The room's grain (the reference kept for rooms with members on this node, see <see cref="RoomSubscriptions.RoomGrain"/>).</summary>
     public IRoomGrain Room(string roomId) => subscriptions.RoomGrain(roomId);
 
     public async Task<RoomResult<RoomView>> CreateAsync(Actor host, RoomRequests.CreateRoom request, CancellationToken ct)

@@ -53,6 +53,10 @@ public static class RoomRequests
         HostGraceMs = (int?)settings.Integer("host_grace_ms", SettingsValues.HostGraceProblem),
     };
 
+    /// <summary><c>update_settings</c>: <c>{ settings: { ...the fields that change } }</c>.</summary>
+    public static SettingsPatch? ReadSettingsUpdate(PayloadReader body) =>
+        body.Object("settings", required: true) is { } settings ? ReadSettingsPatch(settings) : null;
+
     public static StatusReport? ReadStatusReport(PayloadReader body)
     {
         var state = body.String("state", required: true, maxLength: StatusValues.StateMaxLength, trim: false, check: StatusValues.StateProblem);
