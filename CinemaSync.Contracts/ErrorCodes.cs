@@ -23,6 +23,15 @@ public static class ErrorCodes
     public const string InvalidInvite = "invalid_invite";
     public const string ItemNotFound = "item_not_found";
 
+    /// <summary>Not in the old backend: no subtitle track of that id on the room's video.</summary>
+    public const string TrackNotFound = "track_not_found";
+
+    /// <summary>Not in the old backend: a subtitle file that is not SubRip or WebVTT, is empty, or is too large.</summary>
+    public const string InvalidSubtitle = "invalid_subtitle";
+
+    /// <summary>Not in the old backend: a subtitle's direct link could not be read (unreachable, an error status, too slow).</summary>
+    public const string SubtitleUnavailable = "subtitle_unavailable";
+
     /// <summary>Not in the old backend: a bounded list (bans, pending invites, queue) is full; nothing was changed.</summary>
     public const string LimitReached = "limit_reached";
 

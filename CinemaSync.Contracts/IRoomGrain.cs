@@ -40,6 +40,15 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("QueueRemove")] Task<RoomResult<Done>> QueueRemoveAsync(string userId, string itemId);
     [Alias("QueueMove")] Task<RoomResult<Done>> QueueMoveAsync(string userId, string itemId, int index);
     [Alias("PlayNext")] Task<RoomResult<PlaybackState>> PlayNextAsync(string userId);
+    /// <summary>A subtitle track for the current video (host and co-hosts); the reply carries its new id.</summary>
+    [Alias("SubtitleAdd")] Task<RoomResult<SubtitleTrack>> SubtitleAddAsync(string userId, string label, string language, MovieSource source);
+    [Alias("SubtitleRemove")] Task<RoomResult<Done>> SubtitleRemoveAsync(string userId, string trackId);
+    [Alias("SubtitleDefault")] Task<RoomResult<Done>> SetSubtitleDefaultAsync(string userId, string? trackId);
+    /// <summary>The caller's own track (null: none); kept for them, never broadcast.</summary>
+    [Alias("ChooseSubtitle")] Task<RoomResult<SubtitleChoice>> ChooseSubtitleAsync(string userId, string? trackId);
+    /// <summary>A participant's own subtitle track; null when <paramref name="userId"/> is not a participant.</summary>
+    [Alias("SubtitleOf")] Task<SubtitleChoice?> SubtitleOfAsync(string userId);
+
     /// <summary>The caller's role, or null when not a participant (for invites).</summary>
     [Alias("RoleOf")] Task<string?> RoleOfAsync(string userId);
 

@@ -24,6 +24,12 @@ public sealed record MovieSource
     [Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? DurationMs { get; init; }
     /// <summary>With <see cref="Owner"/> "user": whose Drive (and OAuth token) the file is read from — who set the video.</summary>
     [Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? DriveUserId { get; init; }
+    /// <summary>The video's subtitle tracks; a queue item's come with it when it becomes the video.</summary>
+    [Id(9), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<SubtitleTrack>? Subtitles { get; init; }
+    /// <summary>The track a member sees until they choose one (<c>set_subtitle</c>); null: none.</summary>
+    [Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SubtitleDefault { get; init; }
+
+    [JsonIgnore] public IReadOnlyList<SubtitleTrack> Tracks => Subtitles ?? [];
 
     [JsonIgnore] public bool HasVideo => Type switch
     {

@@ -23,4 +23,8 @@ public static class RoomHubNames
     public const string QueueRemove = "queue_remove";
     public const string QueueMove = "queue_move";
     public const string PlayNext = "play_next";
+    public const string SubtitleAdd = "subtitle_add";
+    public const string SubtitleRemove = "subtitle_remove";
+    public const string SubtitleDefault = "subtitle_default";
+    public const string SetSubtitle = "set_subtitle";
 }

@@ -117,4 +117,6 @@ public sealed record JoinResult
     [Id(2)] public IReadOnlyList<RoomEvent>? MissedEvents { get; init; }
     /// <summary>With <c>last_seq</c> too old to replay: the client must take <see cref="Room"/> as is.</summary>
     [Id(3)] public bool Resync { get; init; }
+    /// <summary>The joiner's own subtitle track (their choice, else the room's default); nobody else sees it.</summary>
+    [Id(4)] public SubtitleChoice Subtitle { get; init; } = new();
 }

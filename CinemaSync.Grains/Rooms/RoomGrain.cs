@@ -92,6 +92,12 @@ public sealed class RoomGrain(
     public Task<RoomResult<Done>> QueueRemoveAsync(string userId, string itemId) => RunAsync(new QueueRemove(userId, itemId));
     public Task<RoomResult<Done>> QueueMoveAsync(string userId, string itemId, int index) => RunAsync(new QueueMove(userId, itemId, index));
     public Task<RoomResult<PlaybackState>> PlayNextAsync(string userId) => RunAsync(new PlayNext(userId));
+    public Task<RoomResult<SubtitleTrack>> SubtitleAddAsync(string userId, string label, string language, MovieSource source) =>
+        RunAsync(new SubtitleAdd(userId, new SubtitleTrack { TrackId = Guid.NewGuid().ToString("N")[..12], Label = label, Language = language, Source = source }));
+    public Task<RoomResult<Done>> SubtitleRemoveAsync(string userId, string trackId) => RunAsync(new SubtitleRemove(userId, trackId));
+    public Task<RoomResult<Done>> SetSubtitleDefaultAsync(string userId, string? trackId) => RunAsync(new SetSubtitleDefault(userId, trackId));
+    public Task<RoomResult<SubtitleChoice>> ChooseSubtitleAsync(string userId, string? trackId) => RunAsync(new ChooseSubtitle(userId, trackId));
+    public Task<SubtitleChoice?> SubtitleOfAsync(string userId) => Task.FromResult(_core.RoleOf(userId) is null ? null : _core.SubtitleOf(userId));
     public Task<RoomResult<Done>> RecordInviteAsync(string userId, long expiresAt) => RunAsync(new RecordInvite(userId, expiresAt));
 
     public async Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections) =>

@@ -26,6 +26,8 @@ public sealed class RoomState
     [Id(14)] public List<QueueItem> Queue { get; set; } = [];
     /// <summary>When the invites handed out expire (epoch ms); expired ones are dropped at the next invite.</summary>
     [Id(15)] public List<long> InviteExpiries { get; set; } = [];
+    /// <summary>Members' own subtitle tracks, kept when they leave (bounded by <see cref="SubtitleValues.MaxRememberedChoices"/>).</summary>
+    [Id(16)] public List<MemberSubtitle> SubtitleChoices { get; set; } = [];
 
     public bool Exists => CreatedAt > 0;
 
@@ -40,3 +42,7 @@ public sealed class ParticipantState
     [Id(2)] public string Role { get; set; } = ParticipantRoles.Member;
     [Id(3)] public long JoinedAt { get; set; }
 }
+
+/// <summary>A member's own subtitle track; <see cref="TrackId"/> null: none.</summary>
+[GenerateSerializer]
+public sealed record MemberSubtitle([property: Id(0)] string UserId, [property: Id(1)] string? TrackId);

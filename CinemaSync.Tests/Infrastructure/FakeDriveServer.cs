@@ -34,6 +34,8 @@ public sealed class FakeDriveServer : IAsyncDisposable
         public bool Trashed { get; set; }
         public DateTimeOffset ModifiedTime { get; set; } = DateTimeOffset.UnixEpoch.AddDays(20000);
         public long? DurationMs { get; set; }
+        /// <summary>Bytes to serve instead of generated ones (a subtitle file); set through <see cref="AddTextFile"/>.</summary>
+        public byte[]? Content { get; set; }
         /// <summary>The <c>Content-Type</c> of its bytes; null: <see cref="MimeType"/>.</summary>
         public string? MediaContentType { get; set; }
         /// <summary>Media answers send this many bytes, then wait for <see cref="ReleaseStalledMedia"/>; null: no stall.</summary>
@@ -103,6 +105,14 @@ public sealed class FakeDriveServer : IAsyncDisposable
             DurationMs = durationMs,
         };
         _files[file.Id] = file;
+        return file;
+    }
+
+    /// <summary>A file whose bytes are <paramref name="content"/> (a subtitle file, say).</summary>
+    public FakeFile AddTextFile(string owner, string name, byte[] content, string mimeType = "application/x-subrip")
+    {
+        var file = AddFile(owner, name, content.Length, mimeType, durationMs: null);
+        file.Content = content;
         return file;
     }
 
@@ -246,7 +256,8 @@ public sealed class FakeDriveServer : IAsyncDisposable
                     }
                 }
                 var count = (int)Math.Min(Math.Min(buffer.Length, end - position + 1), stallAt - position);
-                FakeBytes.Fill(file.Seed, position, buffer.AsSpan(0, count));
+                if (file.Content is { } content) content.AsSpan((int)position, count).CopyTo(buffer);
+                else FakeBytes.Fill(file.Seed, position, buffer.AsSpan(0, count));
                 await response.Body.WriteAsync(buffer.AsMemory(0, count), ct);
                 Interlocked.Add(ref _bytesServed, count);
                 position += count;

@@ -41,6 +41,8 @@ public sealed class RoomChangeJsonTests
         new HostAway(Since: 26) { At = 26 },
         new MemberStatusSent { At = 27 },
         new PasswordAttempt("u", PasswordAttemptKind.Admitted) { At = 28 },
+        new SubtitlesChanged([new SubtitleTrack { TrackId = "t", Label = "English", Language = "en", Source = Item.MovieSource with { Url = "https://s.test/en.srt" } }], "t") { At = 29, Seq = 14 },
+        new SubtitleChosen("u", null) { At = 30 },
     ];
 
     [Theory]

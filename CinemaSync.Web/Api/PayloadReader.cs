@@ -109,5 +109,8 @@ public sealed class PayloadReader
         return null;
     }
 
+    /// <summary>True when the field is there, even as <c>null</c>.</summary>
+    public bool IsPresent(string field) => _object.TryGetProperty(field, out _);
+
     public bool Has(string field) => _object.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null;
 }

@@ -12,7 +12,9 @@ public static class Problems
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.NotHost or ErrorCodes.NotMember
             or ErrorCodes.InvalidPassword or ErrorCodes.Banned => StatusCodes.Status403Forbidden,
-        ErrorCodes.RoomNotFound or ErrorCodes.FileNotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.RoomNotFound or ErrorCodes.FileNotFound or ErrorCodes.TrackNotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.InvalidSubtitle => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.SubtitleUnavailable => StatusCodes.Status502BadGateway,
         ErrorCodes.StaleVersion or ErrorCodes.RoomFull or ErrorCodes.LimitReached => StatusCodes.Status409Conflict,
         ErrorCodes.RoomClosed => StatusCodes.Status410Gone,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,

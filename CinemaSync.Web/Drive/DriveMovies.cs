@@ -68,10 +68,32 @@ public sealed partial class DriveMovies(DriveClient drive, DriveAccounts account
     /// </summary>
     public async Task<(MovieSource Source, MovieInfo Movie)> ResolveVideoAsync(MovieSource source, string userId, CancellationToken ct)
     {
-        var owner = source.Owner == MovieOwners.User ? MovieOwners.User : MovieOwners.Service;
-        var access = owner == MovieOwners.User ? accounts.User(userId) : accounts.Service();
-        var movie = await GetAsync(access, source.FileId!, fresh: true, ct);
+        var (resolved, movie) = await ResolveFileAsync(source, userId, ct);
         EnsureVideo(movie);
+        return (resolved with { DurationMs = movie.DurationMs }, movie);
+    }
+
+    /// <summary>
+    /// Checks that a subtitle track's Drive file is readable as the video's would be (service account, or
+    /// <paramref name="userId"/>'s own Drive with owner "user"), is no video, and is small enough to serve;
+    /// its contents are checked when it is served.
+    /// </summary>
+    public async Task<(MovieSource Source, MovieInfo Movie)> ResolveSubtitleAsync(MovieSource source, string userId, CancellationToken ct)
+    {
+        var (resolved, movie) = await ResolveFileAsync(source, userId, ct);
+        if (VideoType().IsMatch(movie.MimeType))
+            throw new DriveException(ErrorCodes.InvalidSubtitle, "The Drive file is a video, not a subtitle file.");
+        if (movie.Size > SubtitleValues.MaxFileBytes)
+            throw new DriveException(ErrorCodes.InvalidSubtitle, $"The subtitle file is larger than {SubtitleValues.MaxFileBytes / 1024} KiB.");
+        return (resolved, movie);
+    }
+
+    /// <summary>The file read with the rights its owner gives: the service account, or with owner "user" <paramref name="userId"/>'s Drive.</summary>
+    private async Task<(MovieSource Source, MovieInfo Movie)> ResolveFileAsync(MovieSource source, string userId, CancellationToken ct)
+    {
+        var owner = source.Owner == MovieOwners.User ? MovieOwners.User : MovieOwners.Service;
+        var access = accounts.For(owner, userId);
+        var movie = await GetAsync(access, source.FileId!, fresh: true, ct);
         return (source with
         {
             Owner = owner,
@@ -79,7 +101,6 @@ public sealed partial class DriveMovies(DriveClient drive, DriveAccounts account
             Name = movie.Name,
             MimeType = movie.MimeType,
             Size = movie.Size,
-            DurationMs = movie.DurationMs,
         }, movie);
     }
 

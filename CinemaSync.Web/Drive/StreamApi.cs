@@ -57,7 +57,7 @@ public static class StreamApi
     private static string OwnerOf(MovieSource source) => source.Owner == MovieOwners.User ? MovieOwners.User : MovieOwners.Service;
 
     /// <summary>A user's own Drive serves a room only while that user is in it (<paramref name="driveUserId"/> null: the service account).</summary>
-    private static async Task<bool> OwnerHasLeftAsync(IRoomGrain room, string? driveUserId) =>
+    internal static async Task<bool> OwnerHasLeftAsync(IRoomGrain room, string? driveUserId) =>
         driveUserId is not null && await room.RoleOfAsync(driveUserId) is null;
 
     private static ProblemHttpResult OwnerLeft() =>

@@ -7,6 +7,7 @@ using CinemaSync.Web.Health;
 using CinemaSync.Web.Observability;
 using CinemaSync.Web.Realtime;
 using CinemaSync.Web.Rooms;
+using CinemaSync.Web.Subtitles;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -46,6 +47,7 @@ public static class CinemaSyncApp
         builder.AddCinemaSyncDataProtection();
         builder.AddCinemaSyncGoogleOAuth();
         builder.AddCinemaSyncDrive();
+        builder.AddCinemaSyncSubtitles();
         builder.AddCinemaSyncOrleans();
         builder.AddCinemaSyncRealtime();
         builder.AddCinemaSyncTelemetry();
@@ -77,6 +79,7 @@ public static class CinemaSyncApp
         app.MapGoogleOAuthApi();
         app.MapMoviesApi();
         app.MapStreamApi();
+        app.MapSubtitlesApi();
         app.MapCinemaSyncRealtime();
         app.LogAuthConfiguration();
         app.Logger.LogInformation("Environment: {Environment}; working directory {WorkingDirectory}; settings file {DotEnv}",

@@ -22,7 +22,8 @@ public static class HubAcks
         public PlaybackState? PlaybackState { get; init; }
     }
 
-    public sealed record Joined(RoomView Room, IReadOnlyList<ChatMessage> ChatHistory)
+    /// <summary><see cref="Subtitle"/>: the joiner's own track, which only they are told.</summary>
+    public sealed record Joined(RoomView Room, IReadOnlyList<ChatMessage> ChatHistory, SubtitleChoice Subtitle)
     {
         [JsonPropertyOrder(-1)] public bool Ok => true;
 
@@ -37,6 +38,16 @@ public static class HubAcks
     public sealed record MissedEvent(string Event, object Payload);
 
     public sealed record QueuedItem(QueueItem Item)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public sealed record TrackAdded(SubtitleTrack Track)
+    {
+        [JsonPropertyOrder(-1)] public bool Ok => true;
+    }
+
+    public sealed record SubtitleChosen(SubtitleChoice Subtitle)
     {
         [JsonPropertyOrder(-1)] public bool Ok => true;
     }

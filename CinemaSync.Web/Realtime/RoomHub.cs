@@ -57,7 +57,7 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
             Invited = join.Invite is not null,
             LastSeq = join.LastSeq,
         }, join.Password);
-        return HubAcks.Of(result, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory)
+        return HubAcks.Of(result, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory, joined.Subtitle)
         {
             MissedEvents = joined.MissedEvents?.Select(e => new HubAcks.MissedEvent(e.Name, e)).ToList(),
             Resync = joined.Resync,
@@ -144,6 +144,28 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
     [HubMethodName(RoomHubNames.PlayNext), HubLimit(HubAction.Queue)]
     public Task<object> PlayNext(JsonElement payload) =>
         InRoom(payload, async room => HubAcks.Of(await room.PlayNextAsync(UserId), state => new HubAcks.Playback(state)));
+
+    [HubMethodName(RoomHubNames.SubtitleAdd), HubLimit(HubAction.Queue)]
+    public async Task<object> SubtitleAdd(JsonElement payload)
+    {
+        var body = PayloadReader.Open(payload);
+        var roomId = RoomRequests.ReadRoomId(body);
+        var add = RoomRequests.ReadSubtitleAdd(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.SubtitleAddAsync(roomId!, UserId, add!, Context.ConnectionAborted), track => new HubAcks.TrackAdded(track));
+    }
+
+    [HubMethodName(RoomHubNames.SubtitleRemove), HubLimit(HubAction.Queue)]
+    public Task<object> SubtitleRemove(JsonElement payload) => InRoom(payload, RoomRequests.ReadTrackId,
+        async (room, trackId) => HubAcks.Of(await room.SubtitleRemoveAsync(UserId, trackId!)));
+
+    [HubMethodName(RoomHubNames.SubtitleDefault), HubLimit(HubAction.Queue)]
+    public Task<object> SubtitleDefault(JsonElement payload) => InRoom(payload, RoomRequests.ReadTrackChoice,
+        async (room, trackId) => HubAcks.Of(await room.SetSubtitleDefaultAsync(UserId, trackId)));
+
+    [HubMethodName(RoomHubNames.SetSubtitle), HubLimit(HubAction.Playback)]
+    public Task<object> SetSubtitle(JsonElement payload) => InRoom(payload, RoomRequests.ReadTrackChoice,
+        async (room, trackId) => HubAcks.Of(await room.ChooseSubtitleAsync(UserId, trackId), choice => new HubAcks.SubtitleChosen(choice)));
 
     /// <summary>
     /// A command on one room: reads <c>room_id</c>, then the rest with <paramref name="read"/> (a

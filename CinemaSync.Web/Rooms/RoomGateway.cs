@@ -79,13 +79,26 @@ public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSub
         return await room.QueueAddAsync(userId, source with { DurationMs = add.DurationMs ?? source.DurationMs }, add.Title ?? movie?.Name);
     }
 
+    /// <summary>
+    /// Adds a subtitle track to the room's video; a Drive file is read first with the caller's rights,
+    /// as a video is (<see cref="DriveMovies.ResolveSubtitleAsync"/>).
+    /// </summary>
+    public async Task<RoomResult<SubtitleTrack>> SubtitleAddAsync(string roomId, string userId, RoomRequests.SubtitleAdd add, CancellationToken ct)
+    {
+        var room = Room(roomId);
+        var file = await ResolveForControllerAsync(room, userId, add.Source, "Only the host or a co-host can do this.", ct, subtitle: true);
+        if (!file.IsOk) return Refusal<SubtitleTrack>.From(file);
+        return await room.SubtitleAddAsync(userId, add.Label, add.Language, file.Value!.Source);
+    }
+
     private sealed record Video(MovieSource Source, MovieInfo? Movie);
 
     /// <summary>
     /// Refuses before asking Drive anything on behalf of someone who may not give the room a video,
     /// with the refusals the room itself gives.
     /// </summary>
-    private async Task<RoomResult<Video>> ResolveForControllerAsync(IRoomGrain room, string userId, MovieSource source, string notHost, CancellationToken ct)
+    private async Task<RoomResult<Video>> ResolveForControllerAsync(IRoomGrain room, string userId, MovieSource source, string notHost, CancellationToken ct,
+        bool subtitle = false)
     {
         if (!IsDriveFile(source)) return RoomResult<Video>.Ok(new Video(source, null));
         if (await room.GetAsync() is not { } view) return RoomResult<Video>.Fail(ErrorCodes.RoomNotFound, "Room not found.");
@@ -93,16 +106,19 @@ public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSub
         if (view.Participants.FirstOrDefault(p => p.UserId == userId) is not { } participant)
             return RoomResult<Video>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
         if (!ParticipantRoles.CanControl(participant.Role)) return RoomResult<Video>.Fail(ErrorCodes.NotHost, notHost);
-        return await ResolveAsync(source, userId, ct);
+        return await ResolveAsync(source, userId, ct, subtitle);
     }
 
-    /// <summary>A Drive file is read (must be a readable video, see <see cref="DriveMovies.ResolveVideoAsync"/>); any other source is taken as it is.</summary>
-    private async Task<RoomResult<Video>> ResolveAsync(MovieSource source, string userId, CancellationToken ct)
+    /// <summary>
+    /// A Drive file is read (a readable video, see <see cref="DriveMovies.ResolveVideoAsync"/>, or with
+    /// <paramref name="subtitle"/> a readable subtitle file); any other source is taken as it is.
+    /// </summary>
+    private async Task<RoomResult<Video>> ResolveAsync(MovieSource source, string userId, CancellationToken ct, bool subtitle = false)
     {
         if (!IsDriveFile(source)) return RoomResult<Video>.Ok(new Video(source, null));
         try
         {
-            var (resolved, movie) = await drive.ResolveVideoAsync(source, userId, ct);
+            var (resolved, movie) = subtitle ? await drive.ResolveSubtitleAsync(source, userId, ct) : await drive.ResolveVideoAsync(source, userId, ct);
             return RoomResult<Video>.Ok(new Video(resolved, movie));
         }
         catch (DriveException ex)

@@ -94,6 +94,42 @@ public static class RoomRequests
         return body.IsValid ? new QueueAdd(source!, title, durationMs) : null;
     }
 
+    public sealed record SubtitleAdd(string Label, string Language, MovieSource Source);
+
+    /// <summary><c>subtitle_add</c>: <c>{ label, language, source: { type: "directLink", url } | { type: "googleDrive", file_id, owner? } }</c>.</summary>
+    public static SubtitleAdd? ReadSubtitleAdd(PayloadReader body)
+    {
+        var label = body.String("label", required: true, maxLength: SubtitleValues.LabelMaxLength, minLength: 1, check: SubtitleValues.LabelProblem);
+        var language = body.String("language", required: true, maxLength: SubtitleValues.LanguageMaxLength, minLength: 2, trim: false,
+            check: SubtitleValues.LanguageProblem);
+        MovieSource? source = null;
+        if (body.Object("source", required: true) is { } s)
+        {
+            var type = s.String("type", required: true, maxLength: MovieSourceValues.TypeMaxLength, trim: false,
+                check: t => t is MovieSourceTypes.DirectLink or MovieSourceTypes.GoogleDrive ? null : "must be \"directLink\" or \"googleDrive\".");
+            source = type switch
+            {
+                MovieSourceTypes.DirectLink => s.String("url", required: true, maxLength: MovieSourceValues.UrlMaxLength, minLength: 1, check: SubtitleValues.UrlProblem) is { } url
+                    ? new MovieSource { Type = type, Url = url }
+                    : null,
+                MovieSourceTypes.GoogleDrive => ReadFileId(s, required: true) is { } fileId ? new MovieSource { Type = type, FileId = fileId, Owner = ReadOwner(s) } : null,
+                _ => null,
+            };
+        }
+        return body.IsValid ? new SubtitleAdd(label!, language!, source!) : null;
+    }
+
+    /// <summary>A track id that must be given (<c>subtitle_remove</c>).</summary>
+    public static string? ReadTrackId(PayloadReader body) =>
+        body.String("track_id", required: true, maxLength: SubtitleValues.TrackIdMaxLength, minLength: 1, trim: false);
+
+    /// <summary><c>set_subtitle</c>, <c>subtitle_default</c>: <c>track_id</c> must be present, null for none.</summary>
+    public static string? ReadTrackChoice(PayloadReader body)
+    {
+        if (!body.IsPresent("track_id")) body.Fail("track_id", "is required (null for none).");
+        return body.String("track_id", maxLength: SubtitleValues.TrackIdMaxLength, minLength: 1, trim: false);
+    }
+
     public static int? ReadQueueIndex(PayloadReader body) => (int?)body.Integer("index", QueueValues.IndexProblem, required: true);
 
     /// <summary><c>PUT /api/rooms/{id}/video</c>: <c>{ file_id, owner }</c> or <c>{ url }</c>.</summary>

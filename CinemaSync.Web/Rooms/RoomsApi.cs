@@ -137,7 +137,7 @@ public static class RoomsApi
     /// for the hub method that does the same (a REST call has no connection: the user's bucket only), so
     /// neither route is a way around the other's limit.
     /// </summary>
-    private static ProblemHttpResult? Refuse(string roomId, HubAction action, HubRateLimiter limiter, HttpContext context)
+    internal static ProblemHttpResult? Refuse(string roomId, HubAction action, HubRateLimiter limiter, HttpContext context)
     {
         if (!RoomIds.IsWellFormed(roomId)) return RoomNotFound();
         return limiter.TryAcquire(action, context.User.UserId()) ? null : Problems.Error(ErrorCodes.RateLimited, "Too many requests; slow down.");
@@ -148,9 +148,9 @@ public static class RoomsApi
 
     private static ProblemHttpResult RoomNotFound() => Problems.Error(ErrorCodes.RoomNotFound, "Room not found.");
 
-    private static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
+    internal static async Task<PayloadReader?> ReadBodyAsync(HttpContext context, CancellationToken ct) =>
         await JsonBody.ReadAsync(context.Request, ct) is { } json ? PayloadReader.Open(json) : null;
 
-    private static ProblemHttpResult NotJson() =>
+    internal static ProblemHttpResult NotJson() =>
         Problems.Error(ErrorCodes.InvalidPayload, $"The body must be a JSON object of at most {JsonBody.MaxBytes} bytes.");
 }

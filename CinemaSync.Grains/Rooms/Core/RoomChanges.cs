@@ -37,6 +37,8 @@ namespace CinemaSync.Grains.Rooms.Core;
 [JsonDerivedType(typeof(HostAway), "host_away")]
 [JsonDerivedType(typeof(MemberStatusSent), "member_status_sent")]
 [JsonDerivedType(typeof(PasswordAttempt), "password_attempt")]
+[JsonDerivedType(typeof(SubtitlesChanged), "subtitles_changed")]
+[JsonDerivedType(typeof(SubtitleChosen), "subtitle_chosen")]
 public abstract record RoomChange
 {
     /// <summary>Server time (epoch ms) when the change was accepted.</summary>
@@ -89,6 +91,12 @@ public sealed record RoleChanged(string UserId, string Role) : NumberedChange;
 
 /// <summary><c>presence_changed</c>: a member's first connection came or last one went.</summary>
 public sealed record PresenceChanged(string UserId, bool Connected) : NumberedChange;
+
+/// <summary><c>room_updated</c>: the current video's tracks and default track.</summary>
+public sealed record SubtitlesChanged(IReadOnlyList<SubtitleTrack> Tracks, string? DefaultTrackId) : NumberedChange;
+
+/// <summary>A member chose their own track (null: none); stored, never broadcast.</summary>
+public sealed record SubtitleChosen(string UserId, string? TrackId) : DurableChange;
 
 public sealed record QueueChanged(IReadOnlyList<QueueItem> Queue) : NumberedChange;
 

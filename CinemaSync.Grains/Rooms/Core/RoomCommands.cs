@@ -60,4 +60,15 @@ public sealed record QueueMove(string UserId, string ItemId, int Index) : RoomCo
 
 public sealed record PlayNext(string UserId) : RoomCommand<PlaybackState>;
 
+/// <summary>A track for the current video; its id is new (see <see cref="RoomCommand{TReply}"/>).</summary>
+public sealed record SubtitleAdd(string UserId, SubtitleTrack Track) : RoomCommand<SubtitleTrack>;
+
+public sealed record SubtitleRemove(string UserId, string TrackId) : RoomCommand<Done>;
+
+/// <summary>The track members see until they choose; null: none.</summary>
+public sealed record SetSubtitleDefault(string UserId, string? TrackId) : RoomCommand<Done>;
+
+/// <summary>A member's own track (null: none); the room keeps it for them and tells nobody else.</summary>
+public sealed record ChooseSubtitle(string UserId, string? TrackId) : RoomCommand<SubtitleChoice>;
+
 public sealed record RecordInvite(string UserId, long ExpiresAt) : RoomCommand<Done>;

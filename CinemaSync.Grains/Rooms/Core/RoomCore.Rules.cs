@@ -98,7 +98,7 @@ public sealed partial class RoomCore
             d.Notice(new NodeListening(command.NodeId!));
             d.Notice(new ConnectionJoined(command.NodeId!, joiner, new RoomJoinedEvent { RoomId = RoomId, Seq = State.Seq, Room = view }));
         }
-        return Ok(new JoinReply(new JoinResult { Room = view, ChatHistory = State.Chat.ToList() }, isNew, seqBefore));
+        return Ok(new JoinReply(new JoinResult { Room = view, ChatHistory = State.Chat.ToList(), Subtitle = SubtitleOf(user.UserId) }, isNew, seqBefore));
     }
 
     private RoomResult<Done> Leave(Draft d, string userId)
@@ -427,6 +427,7 @@ public sealed partial class RoomCore
         if (RefuseUnlessController<QueueItem>(command.UserId) is { } refused) return refused;
         var source = command.Source;
         if (!source.HasVideo) return Fail<QueueItem>(ErrorCodes.InvalidPayload, "A queue item needs a video (a url or a file_id).");
+        if (TracksProblem(source) is { } tracksProblem) return Fail<QueueItem>(ErrorCodes.InvalidPayload, tracksProblem);
         if (State.Queue.Count >= _options.MaxQueueLength)
             return Fail<QueueItem>(ErrorCodes.LimitReached, $"The queue is full: it holds at most {_options.MaxQueueLength} items.");
         var item = new QueueItem { ItemId = command.ItemId, MovieSource = source, Title = command.Title ?? source.Name, DurationMs = source.DurationMs };

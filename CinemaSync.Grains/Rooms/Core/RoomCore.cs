@@ -60,6 +60,10 @@ public sealed partial class RoomCore
             QueueMove c => QueueMove(d, c),
             PlayNext c => PlayNext(d, c.UserId),
             RecordInvite c => RecordInvite(d, c),
+            SubtitleAdd c => SubtitleAdd(d, c),
+            SubtitleRemove c => SubtitleRemove(d, c),
+            SetSubtitleDefault c => SetSubtitleDefault(d, c),
+            ChooseSubtitle c => ChooseSubtitle(d, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown room command."),
         };
         return d.Finish((RoomResult<T>)result);
@@ -192,6 +196,12 @@ public sealed partial class RoomCore
                 State.InviteExpiries.RemoveAll(at => at <= i.At);
                 State.InviteExpiries.Add(i.ExpiresAt);
                 break;
+            case SubtitlesChanged s:
+                State.MovieSource = State.MovieSource with { Subtitles = s.Tracks.Count == 0 ? null : [.. s.Tracks], SubtitleDefault = s.DefaultTrackId };
+                break;
+            case SubtitleChosen s:
+                RememberSubtitle(s.UserId, s.TrackId);
+                break;
             case RoomAnnounced or ReactionSent or PresenceChanged:
                 break;
             default:
@@ -250,7 +260,7 @@ public sealed partial class RoomCore
     {
         MemberJoined j => new UserJoinedEvent { RoomId = RoomId, Seq = j.Seq, User = ViewOf(State.Participant(j.UserId)!, now) },
         MemberLeft l => new UserLeftEvent { RoomId = RoomId, Seq = l.Seq, UserId = l.UserId },
-        RoomAnnounced or VideoChanged or SettingsChanged => new RoomUpdatedEvent { RoomId = RoomId, Seq = change.Seq, Room = View(now) },
+        RoomAnnounced or VideoChanged or SettingsChanged or SubtitlesChanged => new RoomUpdatedEvent { RoomId = RoomId, Seq = change.Seq, Room = View(now) },
         PlaybackChanged p => new PlaybackUpdatedEvent { RoomId = RoomId, Seq = p.Seq, PlaybackState = p.Playback, By = p.By },
         ChatPosted c => new NewChatMessageEvent { RoomId = RoomId, Seq = c.Seq, Message = c.Message },
         ReactionSent r => new NewReactionEvent { RoomId = RoomId, Seq = r.Seq, UserId = r.UserId, Emoji = r.Emoji, SentAt = r.At },
