@@ -136,19 +136,20 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
     /// adds to or overrides the scenario's variables (e.g. <c>CINEMASYNC_URL</c> for another server).
     /// </summary>
     public async Task<JsonElement> RunPassingScenarioAsync(string scenario, TimeSpan timeout, ITestOutputHelper output,
-        IDictionary<string, string>? environment = null)
+        IDictionary<string, string>? environment = null, string script = "watchpage.mjs")
     {
-        var (exitCode, text) = await RunScenarioAsync(scenario, timeout, environment);
+        var (exitCode, text) = await RunScenarioAsync(scenario, timeout, environment, script);
         output.WriteLine(text);
         Assert.True(exitCode == 0, $"browser scenario '{scenario}' failed (exit {exitCode}; screenshots in artifacts/):\n{text}");
         var result = text.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
         return JsonDocument.Parse(result["RESULT ".Length..]).RootElement.Clone();
     }
 
-    /// <summary>Runs one scenario of <c>browser-tests/watchpage.mjs</c>; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    /// <summary>Runs one scenario of a script in <c>browser-tests/</c> (<c>watchpage.mjs</c> unless named); returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null,
+        string script = "watchpage.mjs")
     {
-        var info = new ProcessStartInfo("node", ["watchpage.mjs", scenario])
+        var info = new ProcessStartInfo("node", [script, scenario])
         {
             WorkingDirectory = BrowserPrerequisites.BrowserTestsDirectory,
             RedirectStandardOutput = true,

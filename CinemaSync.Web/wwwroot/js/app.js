@@ -1,6 +1,16 @@
 // The watch page: sign in, lobby, room. Sync logic lives in sync.js (the reference part).
 import { Api, ApiError, connectHub, describeError, invoke } from "./api.js";
 import { ClockSync, PlaybackSync } from "./sync.js";
+import { copyText } from "./dom.js";
+import { isController as controls, isHost } from "./roles.js";
+import { createPeoplePanel } from "./people-panel.js";
+import { createQueuePanel } from "./queue-panel.js";
+import { createInviteButton, dropInviteFromAddress, inviteFrom } from "./invite.js";
+import { applyRoomSettings, createSettingsDialog } from "./settings-dialog.js";
+import { createSpeedControl } from "./speed-control.js";
+import { renderWaiting } from "./waiting-notice.js";
+import { createDrivePicker } from "./drive-picker.js";
+import { takeGoogleResult } from "./google-drive.js";
 
 const $ = id => document.getElementById(id);
 /** Set when firebase.js loads (only on servers with Firebase sign-in). */
@@ -41,6 +51,26 @@ const app = {
 };
 app.api = new Api(() => app.session?.token);
 window.cinemaSync = app; // for debugging and the browser tests
+
+/** What the room's panels need from the page: the room and user now, hub calls and REST. */
+const roomContext = {
+  room: () => app.room,
+  me: () => app.session?.user ?? null,
+  config: () => app.config,
+  call: (method, payload = {}) => invoke(app.connection, method, { room_id: app.roomId, ...payload }),
+  request: (method, path, body) => app.api.request(method, path, body),
+  copy: copyText,
+  describeError,
+};
+const picker = createDrivePicker(roomContext);
+const panels = {
+  people: createPeoplePanel(roomContext),
+  queue: createQueuePanel(roomContext, { pickFromDrive: purpose => picker.pick(purpose) }),
+  settings: createSettingsDialog(roomContext, { openButton: $("open-settings") }),
+  speed: createSpeedControl({ select: $("speed"), badge: $("speed-badge"), setRate: rate => changeRate(rate) }),
+};
+createInviteButton(roomContext, { button: $("invite"), status: $("share-status") });
+app.panels = panels;
 
 // ---------------------------------------------------------------- views and messages
 
@@ -221,9 +251,11 @@ async function signOut(message) {
 async function afterSignIn() {
   $("whoami").hidden = false;
   $("me-name").textContent = app.session.user.display_name;
+  const google = takeGoogleResult(); // back from connecting Google Drive: where it started, then the outcome
   const roomId = new URLSearchParams(location.search).get("room");
   if (roomId) await openRoom(roomId);
   else await showLobby();
+  if (google) banner(google.message, { info: google.connected });
 }
 
 // ---------------------------------------------------------------- lobby
@@ -274,7 +306,24 @@ for (const radio of document.querySelectorAll('input[name="create-source"]')) {
     $("create-url-label").textContent = type === "directLink"
       ? "Video link (http(s) URL of an .mp4 or .webm file)"
       : "Google Drive file id";
+    $("create-pick-drive").hidden = type !== "googleDrive";
   });
+}
+
+$("create-pick-drive").addEventListener("click", async () => {
+  const movie = await picker.pick("the new room's video");
+  $("create-pick-drive").focus();
+  if (!movie) return;
+  $("create-url").value = movie.file_id;
+  $("create-url").dataset.pickedId = movie.file_id;
+  $("create-url").dataset.owner = movie.owner;
+  $("create-drive-picked").textContent = `Picked “${movie.name}”${movie.owner === "user" ? " from your Drive" : " from the catalogue"}.`;
+});
+
+/** The Drive file's owner when it came from the picker (`user`: the creator's own Drive). */
+function pickedOwner(fileId) {
+  const input = $("create-url");
+  return input.dataset.pickedId === fileId ? input.dataset.owner : undefined;
 }
 
 $("create-form").addEventListener("submit", async e => {
@@ -283,7 +332,8 @@ $("create-form").addEventListener("submit", async e => {
   const isPrivate = $("create-private").checked;
   const type = createSource();
   const value = $("create-url").value.trim();
-  const movieSource = type === "directLink" ? { type, url: value } : type === "googleDrive" ? { type, file_id: value } : { type };
+  const movieSource = type === "directLink" ? { type, url: value }
+    : type === "googleDrive" ? { type, file_id: value, owner: pickedOwner(value) } : { type };
   const body = { name: $("create-name").value.trim(), is_private: isPrivate, movie_source: movieSource };
   if (isPrivate) body.password = $("create-password").value;
   try {
@@ -361,6 +411,12 @@ const handlers = {
     app.room.playback_state = e.playback_state;
     renderControls();
   }),
+  queue_updated: e => onEvent(e, () => { app.room.queue = e.queue; panels.queue.render(); }),
+  member_status: e => {
+    if (e.room_id !== app.roomId || !app.room) return;
+    panels.people.onMemberStatus(e.members);
+    renderControls();
+  },
   new_chat_message: e => onEvent(e, () => appendChat(e.message)),
   new_reaction: e => onEvent(e, () => burst(e.emoji)),
   room_closed: e => onEvent(e, () => {
@@ -416,11 +472,12 @@ async function openRoom(roomId) {
   }
   // A participant gets the full room; anyone else gets a preview without the people in it.
   const member = Array.isArray(room.participants);
-  if (room.is_private && !member) {
+  const invite = member ? null : inviteFrom();
+  if (room.is_private && !member && !invite) {
     promptPassword(roomId, room.name);
     return;
   }
-  await joinRoom(roomId);
+  await joinRoom(roomId, undefined, { invite });
 }
 
 function promptPassword(roomId, name) {
@@ -439,7 +496,7 @@ $("password-form").addEventListener("submit", async e => {
 });
 $("password-cancel").addEventListener("click", () => showLobby());
 
-async function joinRoom(roomId, password, { rejoin = false } = {}) {
+async function joinRoom(roomId, password, { rejoin = false, invite = null } = {}) {
   let connection;
   try {
     connection = await ensureConnection();
@@ -449,6 +506,7 @@ async function joinRoom(roomId, password, { rejoin = false } = {}) {
   }
   const payload = { room_id: roomId };
   if (password !== undefined) payload.password = password;
+  if (invite) payload.invite = invite;
   if (rejoin && app.lastSeq >= 0) payload.last_seq = app.lastSeq;
   app.joining = roomId;
   app.pending = [];
@@ -456,6 +514,7 @@ async function joinRoom(roomId, password, { rejoin = false } = {}) {
   try {
     ack = await invoke(connection, "join_room", payload);
     if (!ack.ok) return await joinFailed(roomId, password, rejoin, ack);
+    dropInviteFromAddress();
     if (!rejoin || app.roomId !== roomId) enterRoomView(roomId);
     if (ack.room) onRoomSnapshot(roomId, ack.room, ack.room.seq);
     for (const m of ack.chat_history ?? []) appendChat(m);
@@ -494,6 +553,8 @@ function enterRoomView(roomId) {
   setError("room-error", "");
   setError("chat-error", "");
   $("share-status").textContent = "";
+  panels.people.reset();
+  panels.queue.reset();
   show("view-room");
   const video = $("video");
   app.clock = new ClockSync(payload => app.connection.invoke("sync_time", payload));
@@ -538,10 +599,7 @@ function onRoomSnapshot(roomId, room, seq, fromEvent = false) {
   app.sync.reset(room.playback_state, seq);
   renderRole();
   renderParticipants();
-  renderControls();
-  $("chat-input").disabled = room.settings?.chat_enabled === false;
-  $("chat-input").placeholder = room.settings?.chat_enabled === false ? "Chat is turned off in this room" : "Say something…";
-  for (const b of $("reactions").querySelectorAll("button")) b.disabled = room.settings?.reactions_enabled === false;
+  applyRoomSettings(room);
 }
 
 async function refreshRoom() {
@@ -612,11 +670,10 @@ $("unblock").addEventListener("click", async () => {
 // ---------------------------------------------------------------- host controls
 
 function isController() {
-  const me = app.room?.participants.find(p => p.user_id === app.session?.user.user_id);
-  return !!app.room && (app.room.host_id === app.session?.user.user_id || me?.role === "co_host");
+  return controls(app.room, app.session?.user.user_id);
 }
 
-async function requestPlayback({ status, position }) {
+async function requestPlayback({ status, position, rate }) {
   if (!app.room || !app.connection) return;
   const duration = $("video").duration;
   position = Math.max(0, Number.isFinite(duration) ? Math.min(position, duration) : position);
@@ -625,7 +682,7 @@ async function requestPlayback({ status, position }) {
     room_id: app.roomId,
     status,
     position,
-    rate: app.room.playback_state?.rate ?? 1,
+    rate: rate ?? currentState()?.rate ?? 1,
     base_version: app.sync?.state?.version,
   });
   if (ack.ok) {
@@ -643,18 +700,27 @@ function currentState() {
   return app.sync?.state ?? app.room?.playback_state;
 }
 
+/** A room that plays or waits for someone to buffer is "playing" to the host's controls. */
+const intendsToPlay = s => s?.status === "playing" || s?.status === "waiting";
+
 $("play-toggle").addEventListener("click", () => {
   const s = currentState();
   if (!s) return;
   const position = app.sync.target() ?? 0;
-  requestPlayback({ status: s.status === "playing" ? "paused" : "playing", position });
+  requestPlayback({ status: intendsToPlay(s) ? "paused" : "playing", position });
 });
+
+function changeRate(rate) {
+  const s = currentState();
+  if (!s) return;
+  requestPlayback({ status: intendsToPlay(s) ? "playing" : "paused", position: app.sync.target() ?? 0, rate });
+}
 $("back10").addEventListener("click", () => seekBy(-10));
 $("fwd10").addEventListener("click", () => seekBy(10));
 function seekBy(delta) {
   const s = currentState();
   if (!s) return;
-  requestPlayback({ status: s.status === "playing" ? "playing" : "paused", position: (app.sync.target() ?? 0) + delta });
+  requestPlayback({ status: intendsToPlay(s) ? "playing" : "paused", position: (app.sync.target() ?? 0) + delta });
 }
 const seek = $("seek");
 // While the host drags or steps the slider, the clock display leaves it alone (1.5 s after the last touch).
@@ -666,7 +732,7 @@ seek.addEventListener("change", () => {
   app.seekDragging = false;
   const s = currentState();
   if (!s) return;
-  requestPlayback({ status: s.status === "playing" ? "playing" : "paused", position: Number(seek.value) });
+  requestPlayback({ status: intendsToPlay(s) ? "playing" : "paused", position: Number(seek.value) });
 });
 
 function renderRole() {
@@ -677,13 +743,18 @@ function renderRole() {
   $("host-controls").hidden = !controller;
   $("video-change").hidden = !controller;
   $("member-note").hidden = controller;
+  $("invite").hidden = !controller;
+  panels.settings.render(host);
+  panels.queue.render();
   app.sync?.setController(controller ? requestPlayback : null);
 }
 
 function renderControls() {
   const s = currentState();
-  $("play-toggle").textContent = s?.status === "playing" ? "Pause" : "Play";
+  $("play-toggle").textContent = intendsToPlay(s) ? "Pause" : "Play";
   $("play-toggle").disabled = !s || s.status === "idle";
+  panels.speed.render(s, isController());
+  renderWaiting($("waiting-notice"), app.room && { ...app.room, playback_state: s }, p => panels.people.syncOf(p));
 }
 
 function fmt(seconds) {
@@ -724,16 +795,26 @@ function renderSync(status) {
   $("sync-text").textContent = text;
 }
 
-$("video-form").addEventListener("submit", async e => {
-  e.preventDefault();
+async function setVideo(body) {
   setError("room-error", "");
   try {
-    await app.api.setVideo(app.roomId, { url: $("video-url").value.trim() });
-    $("video-url").value = "";
+    await app.api.setVideo(app.roomId, body);
     $("video-change").open = false;
+    return true;
   } catch (err) {
     if (!handleAuthFailure(err)) setError("room-error", err.message);
+    return false;
   }
+}
+
+$("video-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  if (await setVideo({ url: $("video-url").value.trim() })) $("video-url").value = "";
+});
+$("video-pick-drive").addEventListener("click", async () => {
+  const movie = await picker.pick("the room's video");
+  if (movie) await setVideo({ file_id: movie.file_id, owner: movie.owner });
+  $("video-change").querySelector("summary").focus();
 });
 
 // ---------------------------------------------------------------- people, chat, reactions
@@ -766,22 +847,8 @@ function removeParticipant(userId) {
 }
 
 function renderParticipants() {
-  const list = $("participants");
-  list.replaceChildren();
-  const people = app.room?.participants ?? [];
-  $("people-count").textContent = `(${people.length})`;
-  for (const p of people) {
-    const item = document.createElement("li");
-    const dot = span("", `presence${p.connected ? " on" : ""}`);
-    dot.title = p.connected ? "connected" : "not connected";
-    const role = p.user_id === app.room.host_id ? "host" : p.role === "co_host" ? "co-host" : "member";
-    const name = span(p.display_name + (p.user_id === app.session?.user.user_id ? " (you)" : ""), "name");
-    const state = span(p.connected ? "connected" : "away", "visually-muted muted");
-    const badge = span(role, `badge${role !== "member" ? " host" : ""}`);
-    item.append(dot, name, badge, state);
-    item.dataset.userId = p.user_id;
-    list.append(item);
-  }
+  panels.people.render();
+  renderControls();
 }
 
 function appendChat(message) {
