@@ -301,7 +301,7 @@ async function googleScenario(browser) {
 async function screenshotsScenario(browser) {
   const folder = process.env.CINEMASYNC_SCREENSHOTS || artifacts;
   mkdirSync(folder, { recursive: true });
-  const viewport = { width: 1366, height: 900 };
+  const viewport = { width: 1366, height: 960 };
   const host = await signedInPage(browser, "Ana", "/", viewport);
   const roomId = await createRoom(host, { name: "Friday movie night" });
   const members = [];
@@ -331,10 +331,12 @@ async function screenshotsScenario(browser) {
   await playing(ben);
   await sleep(2500);
   await host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync").waitFor({ timeout: 5000 });
-  await host.mouse.move(0, 0);
   const files = { host: path.join(folder, "room-host.png"), member: path.join(folder, "room-member.png"), picker: path.join(folder, "drive-picker.png") };
-  await host.screenshot({ path: files.host });
-  await ben.screenshot({ path: files.member });
+  for (const [page, file] of [[host, files.host], [ben, files.member]]) {
+    await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: file, fullPage: true });
+  }
   await openPicker(host, "#queue-add-drive");
   await host.getByRole("tab", { name: "Catalogue" }).click();
   await host.locator("#picker-list .picker-movie").nth(2).waitFor({ timeout: 5000 });

@@ -2,7 +2,7 @@
 import { Api, ApiError, connectHub, describeError, invoke } from "./api.js";
 import { ClockSync, PlaybackSync } from "./sync.js";
 import { copyText } from "./dom.js";
-import { isController as controls, isHost } from "./roles.js";
+import { isController as controls } from "./roles.js";
 import { createPeoplePanel } from "./people-panel.js";
 import { createQueuePanel } from "./queue-panel.js";
 import { createInviteButton, dropInviteFromAddress, inviteFrom } from "./invite.js";

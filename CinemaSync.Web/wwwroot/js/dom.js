@@ -45,3 +45,12 @@ export function formatDuration(ms) {
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   return (h ? `${h}:${String(m).padStart(2, "0")}` : `${m}`) + `:${String(r).padStart(2, "0")}`;
 }
+
+const statusTimers = new WeakMap();
+
+/** Says `text` in a status element and clears it after `ms`, so old news does not linger. */
+export function flash(element, text, ms = 6000) {
+  clearTimeout(statusTimers.get(element));
+  element.textContent = text;
+  statusTimers.set(element, setTimeout(() => { if (element.textContent === text) element.textContent = ""; }, ms));
+}

@@ -1,8 +1,8 @@
 // The people panel: everyone in the room with role and presence; for the host and co-hosts each
 // member's sync (ok / buffering / catching up, drift, RTT) and a menu per person: make co-host,
 // make host, remove, ban.
-import { el, rerenderKeepingFocus } from "./dom.js";
-import { ROLE_LABELS, isController, isHost, roleOf } from "./roles.js";
+import { el, flash, rerenderKeepingFocus } from "./dom.js";
+import { ROLE_LABELS, isController, roleOf } from "./roles.js";
 
 const SYNC_LABELS = Object.freeze({ ok: "in sync", buffering: "buffering", catching_up: "catching up" });
 
@@ -46,11 +46,11 @@ export function createPeoplePanel(ctx) {
   }
 
   async function act(person, action) {
-    closeMenu();
+    closeMenu(true);
     $("people-error").textContent = "";
     const ack = await ctx.call(action.method, { user_id: person.user_id, ...action.payload });
     $("people-error").textContent = ack.ok ? "" : ctx.describeError(ack);
-    if (ack.ok) $("people-status").textContent = `Done: ${action.label.replace(/ \(.*\)$/, "")}.`;
+    if (ack.ok) flash($("people-status"), `Done: ${action.label.replace(/ \(.*\)$/, "")}.`);
   }
 
   function closeMenu(focusButton = false) {
@@ -133,8 +133,5 @@ export function createPeoplePanel(ctx) {
       $("people-error").textContent = "";
       $("people-status").textContent = "";
     },
-    /** Whether the current user may see others' sync (host, co-host). */
-    seesSync: () => isController(ctx.room(), ctx.me()?.user_id),
-    isHost: () => isHost(ctx.room(), ctx.me()?.user_id),
   };
 }

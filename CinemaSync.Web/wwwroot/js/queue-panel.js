@@ -1,6 +1,6 @@
 // The queue panel: what plays next. Host and co-hosts add (a link or a Drive file), remove,
 // reorder and start the next item; everyone sees the list (`queue_updated`).
-import { el, formatDuration, rerenderKeepingFocus } from "./dom.js";
+import { el, flash, formatDuration, rerenderKeepingFocus } from "./dom.js";
 import { isController } from "./roles.js";
 
 /** A title for a link: its file name without the extension, else the host name. */
@@ -27,7 +27,7 @@ export function createQueuePanel(ctx, { pickFromDrive }) {
   async function add(movieSource, title) {
     $("queue-error").textContent = "";
     const ack = await ctx.call("queue_add", { movie_source: movieSource, title });
-    if (fail(ack)) $("queue-status").textContent = `Added “${ack.item?.title ?? title}” to the queue.`;
+    if (fail(ack)) flash($("queue-status"), `Added “${ack.item?.title ?? title}” to the queue.`);
     return ack.ok;
   }
 
@@ -45,14 +45,14 @@ export function createQueuePanel(ctx, { pickFromDrive }) {
   $("queue-play-next").addEventListener("click", async () => {
     $("queue-error").textContent = "";
     const next = ctx.room()?.queue?.[0];
-    if (fail(await ctx.call("play_next")) && next) $("queue-status").textContent = `Now playing “${next.title}”.`;
+    if (fail(await ctx.call("play_next")) && next) flash($("queue-status"), `Now playing “${next.title}”.`);
   });
 
   async function move(item, index) {
     fail(await ctx.call("queue_move", { item_id: item.item_id, index }));
   }
   async function remove(item) {
-    if (fail(await ctx.call("queue_remove", { item_id: item.item_id }))) $("queue-status").textContent = `Removed “${item.title}”.`;
+    if (fail(await ctx.call("queue_remove", { item_id: item.item_id }))) flash($("queue-status"), `Removed “${item.title}”.`);
   }
 
   function itemRow(item, index, count, controller) {

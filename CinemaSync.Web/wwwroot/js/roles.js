@@ -12,6 +12,4 @@ export function roleOf(room, userId) {
 /** The host and co-hosts control playback, the video and the queue, and see members' sync. */
 export const isController = (room, userId) => ["host", "co_host"].includes(roleOf(room, userId));
 
-export const isHost = (room, userId) => roleOf(room, userId) === "host";
-
 export const ROLE_LABELS = Object.freeze({ host: "host", co_host: "co-host", member: "member" });
