@@ -73,7 +73,7 @@ async function newPage(context) {
 
 /**
  * A signed-in page: opens `path`, signs in with the keyboard (Enter submits). `clockSkewMs`
- * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
+ * moves the page's monotonic clock (performance.now, which the sync engine reads) so that the clock
  * offset estimate has something to find.
  */
 async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0, origin = base) {
@@ -300,7 +300,7 @@ async function passwordScenario(browser) {
 
   // Every contract error code has a human message.
   const missing = await guest.evaluate(async () => {
-    const { ERROR_MESSAGES } = await import("/js/api.js");
+    const { ERROR_MESSAGES } = await import("/lib/cinemasync-client.js");
     const codes = ["unauthorized", "forbidden", "invalid_payload", "room_not_found", "room_closed", "invalid_password",
       "not_member", "not_host", "room_full", "banned", "chat_disabled", "reactions_disabled", "stale_version",
       "rate_limited", "google_not_connected", "drive_error", "file_not_found", "unavailable", "invalid_invite", "item_not_found",

@@ -273,12 +273,24 @@ export class RoomClient {
     return ack;
   }
 
+  /** Stops following the room on this client (its events are ignored, no re-join after a reconnect); the membership stays. */
+  detach() {
+    this._forgetRoom();
+  }
+
   /** Host and co-hosts: `{ status: "playing" | "paused", position, rate?, base_version? }` → `{ ok, playback_state }`. */
-  updatePlayback({ status, position, rate, base_version }) {
+  async updatePlayback({ status, position, rate, base_version }) {
     const fields = { status, position };
     if (rate !== undefined) fields.rate = rate;
     if (base_version !== undefined) fields.base_version = base_version;
-    return this._inRoom("update_playback", fields);
+    return this._notePlayback(await this._inRoom("update_playback", fields));
+  }
+
+  /** An ack's playback state is the room's newest until an event says otherwise. */
+  _notePlayback(ack) {
+    const state = ack?.playback_state;
+    if (this.room && state && (state.version ?? 0) >= (this.room.playback_state?.version ?? -1)) this.room.playback_state = state;
+    return ack;
   }
 
   sendChat(text) { return this._inRoom("chat_message", { text }); }
@@ -309,7 +321,7 @@ export class RoomClient {
 
   queueRemove(itemId) { return this._inRoom("queue_remove", { item_id: itemId }); }
   queueMove(itemId, index) { return this._inRoom("queue_move", { item_id: itemId, index }); }
-  playNext() { return this._inRoom("play_next", {}); }
+  async playNext() { return this._notePlayback(await this._inRoom("play_next", {})); }
 
   /** Reports `player`'s state (buffering, ready, ended) to the room while it is started; see PlayerStatusReporter. */
   reportPlayer(player, options) {
