@@ -58,7 +58,7 @@ export async function newPage(context) {
 
 /**
  * A signed-in page: opens `path`, signs in with the keyboard (Enter submits). `clockSkewMs`
- * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
+ * moves the page's monotonic clock (performance.now, which the sync engine reads) so that the clock
  * offset estimate has something to find.
  */
 export async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0, origin = base) {

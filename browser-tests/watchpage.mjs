@@ -184,7 +184,7 @@ async function passwordScenario(browser) {
 
   // Every contract error code has a human message.
   const missing = await guest.evaluate(async () => {
-    const { ERROR_MESSAGES } = await import("/js/api.js");
+    const { ERROR_MESSAGES } = await import("/lib/cinemasync-client.js");
     const codes = ["unauthorized", "forbidden", "invalid_payload", "room_not_found", "room_closed", "invalid_password",
       "not_member", "not_host", "room_full", "banned", "chat_disabled", "reactions_disabled", "stale_version",
       "rate_limited", "google_not_connected", "drive_error", "file_not_found", "unavailable", "invalid_invite", "item_not_found",

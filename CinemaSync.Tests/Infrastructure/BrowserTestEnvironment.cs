@@ -149,35 +149,18 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
     public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null,
         string script = "watchpage.mjs")
     {
-        var info = new ProcessStartInfo("node", [script, scenario])
+        var variables = new Dictionary<string, string>
         {
-            WorkingDirectory = BrowserPrerequisites.BrowserTestsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["CINEMASYNC_URL"] = Server.BaseAddress.ToString(),
+            ["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString(),
+            ["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory,
+            ["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString(),
+            ["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString(),
+            ["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString(),
+            ["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath,
         };
-        info.Environment["CINEMASYNC_URL"] = Server.BaseAddress.ToString();
-        info.Environment["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString();
-        info.Environment["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory;
-        info.Environment["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString();
-        info.Environment["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString();
-        info.Environment["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString();
-        info.Environment["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath;
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
-        using var node = Process.Start(info)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await node.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            await node.WaitForExitAsync();
-            return (-1, $"timed out after {timeout.TotalSeconds} s\n{await stdout}\n{await stderr}");
-        }
-        return (node.ExitCode, (await stdout) + (await stderr));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
+        return await NodeScript.RunAsync(BrowserPrerequisites.BrowserTestsDirectory, [script, scenario], timeout, variables);
     }
 
     public async Task DisposeAsync()

@@ -7,7 +7,7 @@ import { NOT_CONFIGURED, connectGoogle, listVideos } from "./google-drive.js";
 const formatSize = bytes => !Number.isFinite(bytes) || bytes <= 0 ? ""
   : bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
 
-/** @param ctx `request(method, path, body)`, `config()` (GET /api/config) */
+/** @param ctx `api` (the client package's Api), `config()` (GET /api/config) */
 export function createDrivePicker(ctx) {
   const $ = id => document.getElementById(id);
   const dialog = $("drive-picker");
@@ -45,7 +45,7 @@ export function createDrivePicker(ctx) {
     if (!configured(source)) return say(NOT_CONFIGURED[source]);
     if (source === "mine" && !more) {
       try {
-        const status = await ctx.request("GET", "/api/google/status");
+        const status = await ctx.api.googleStatus();
         if (id !== loadId) return;
         if (!status.connected) {
           $("picker-search").hidden = true;
@@ -61,7 +61,7 @@ export function createDrivePicker(ctx) {
     }
     say("Loading…");
     try {
-      const page = await listVideos(ctx.request, { source, q: searchText, pageToken: more ? nextPage : null });
+      const page = await listVideos(ctx.api, { source, q: searchText, pageToken: more ? nextPage : null });
       if (id !== loadId) return;
       nextPage = page.next_page_token ?? null;
       list.append(...page.movies.map(movieRow));
@@ -104,7 +104,7 @@ export function createDrivePicker(ctx) {
   $("picker-more").addEventListener("click", () => load(true));
   $("picker-connect").addEventListener("click", async () => {
     try {
-      await connectGoogle(ctx.request);
+      await connectGoogle(ctx.api);
     } catch (err) {
       say(`Google Drive could not be connected: ${err.message}`);
     }

@@ -22,9 +22,9 @@ export const NOT_CONFIGURED = Object.freeze({
   catalogue: "This server has no shared video catalogue. Its operator needs to set GOOGLE_APPLICATION_CREDENTIALS (a Drive service account).",
 });
 
-/** Starts the round trip; the browser comes back to `returnTo` (the room) afterwards. */
-export async function connectGoogle(request, returnTo = location.pathname + location.search) {
-  const { url } = await request("GET", "/api/google/auth-url");
+/** Starts the round trip (`api`: the client package's Api); the browser comes back to `returnTo` (the room) afterwards. */
+export async function connectGoogle(api, returnTo = location.pathname + location.search) {
+  const { url } = await api.googleAuthUrl();
   sessionStorage.setItem(RETURN_KEY, returnTo);
   location.assign(url);
 }
@@ -52,14 +52,9 @@ export function takeGoogleResult() {
   };
 }
 
-const query = params => {
-  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v != null && v !== ""));
-  return q.size ? `?${q}` : "";
-};
-
 /** One page of videos: the user's own Drive (`mine`) or the server's catalogue, optionally searched. */
-export function listVideos(request, { source, q, pageToken, pageSize = 25 }) {
-  if (source === "mine") return request("GET", `/api/google/drive/videos${query({ q, page_token: pageToken, page_size: pageSize })}`);
-  if (q) return request("GET", `/api/movies/search${query({ q, page_token: pageToken, page_size: pageSize })}`);
-  return request("GET", `/api/movies${query({ page_token: pageToken, page_size: pageSize })}`);
+export function listVideos(api, { source, q, pageToken, pageSize = 25 }) {
+  const page = { pageToken, pageSize };
+  if (source === "mine") return api.driveVideos({ q, ...page });
+  return q ? api.searchMovies(q, page) : api.movies(page);
 }

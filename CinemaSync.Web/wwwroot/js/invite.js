@@ -15,7 +15,7 @@ export function dropInviteFromAddress() {
 }
 
 /**
- * @param ctx `room()`, `request(method, path, body)` (REST), `copy(text)`
+ * @param ctx `room()`, `api` (the client package's Api), `copy(text)`
  * @param status the element that says what happened
  */
 export function createInviteButton(ctx, { button, status }) {
@@ -25,7 +25,7 @@ export function createInviteButton(ctx, { button, status }) {
     delete status.dataset.inviteUrl;
     status.textContent = "Creating an invite link…";
     try {
-      const invite = await ctx.request("POST", `/api/rooms/${encodeURIComponent(room.room_id)}/invites`, {});
+      const invite = await ctx.api.createInvite(room.room_id);
       const until = new Date(invite.expires_at).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
       status.dataset.inviteUrl = invite.url;
       status.textContent = await ctx.copy(invite.url)

@@ -1,8 +1,10 @@
 // The people panel: everyone in the room with role and presence; for the host and co-hosts each
-// member's sync (ok / buffering / catching up, drift, RTT) and a menu per person: make co-host,
-// make host, remove, ban.
+// member's sync (ok / buffering / catching up, drift, RTT: `participants[].sync`, kept current from
+// `member_status` by the client) and a menu per person: make co-host, make host, remove, ban.
 import { el, flash, rerenderKeepingFocus } from "./dom.js";
-import { ROLE_LABELS, isController, roleOf } from "./roles.js";
+import { canControl, roleOf } from "/lib/cinemasync-client.js";
+
+const ROLE_LABELS = Object.freeze({ host: "host", co_host: "co-host", member: "member" });
 
 const SYNC_LABELS = Object.freeze({ ok: "in sync", buffering: "buffering", catching_up: "catching up" });
 
@@ -15,40 +17,34 @@ export function describeSync(sync) {
   return parts.join(" · ");
 }
 
-/** The actions `myRole` may take on `person` (docs/api.md "Roles"). */
+/** The actions the user `myId` may take on `person` (docs/api.md "Roles"), each with its RoomClient call. */
 export function actionsFor(room, myId, person) {
   const mine = roleOf(room, myId);
   const theirs = roleOf(room, person.user_id);
-  if (person.user_id === myId || theirs === "host" || !isController(room, myId)) return [];
+  if (person.user_id === myId || theirs === "host" || !canControl(room, myId)) return [];
   if (mine === "co_host" && theirs !== "member") return [];
   const name = person.display_name;
   const actions = [];
   if (mine === "host") {
     actions.push(theirs === "co_host"
-      ? { id: "member", label: `Make ${name} a member`, method: "set_role", payload: { role: "member" } }
-      : { id: "co_host", label: `Make ${name} a co-host`, method: "set_role", payload: { role: "co_host" } });
-    actions.push({ id: "host", label: `Make ${name} the host`, method: "transfer_host", payload: {} });
+      ? { id: "member", label: `Make ${name} a member`, run: c => c.setRole(person.user_id, "member") }
+      : { id: "co_host", label: `Make ${name} a co-host`, run: c => c.setRole(person.user_id, "co_host") });
+    actions.push({ id: "host", label: `Make ${name} the host`, run: c => c.transferHost(person.user_id) });
   }
-  actions.push({ id: "kick", label: `Remove ${name} from the room`, method: "kick_member", payload: {} });
-  actions.push({ id: "ban", label: `Ban ${name} (cannot rejoin)`, method: "kick_member", payload: { ban: true }, danger: true });
+  actions.push({ id: "kick", label: `Remove ${name} from the room`, run: c => c.kickMember(person.user_id) });
+  actions.push({ id: "ban", label: `Ban ${name} (cannot rejoin)`, run: c => c.kickMember(person.user_id, { ban: true }), danger: true });
   return actions;
 }
 
 export function createPeoplePanel(ctx) {
   const $ = id => document.getElementById(id);
   const list = $("participants");
-  /** user_id → the latest sync record from `member_status` (host and co-hosts only). */
-  const statuses = new Map();
   let openMenu = null; // user_id whose menu is open
-
-  function syncOf(person) {
-    return statuses.get(person.user_id) ?? person.sync ?? null;
-  }
 
   async function act(person, action) {
     closeMenu(true);
     $("people-error").textContent = "";
-    const ack = await ctx.call(action.method, { user_id: person.user_id, ...action.payload });
+    const ack = await action.run(ctx.client);
     $("people-error").textContent = ack.ok ? "" : ctx.describeError(ack);
     if (ack.ok) flash($("people-status"), `Done: ${action.label.replace(/ \(.*\)$/, "")}.`);
   }
@@ -87,7 +83,7 @@ export function createPeoplePanel(ctx) {
     const item = el("li", { class: "person", dataset: { userId: person.user_id } });
     const line = el("div", { class: "person-line" }, dot, name, badge, state);
     item.append(line);
-    const sync = showSync && person.connected && person.user_id !== me ? syncOf(person) : null;
+    const sync = showSync && person.connected && person.user_id !== me ? person.sync : null;
     if (sync) item.append(el("div", { class: `person-sync sync-${sync.status}`, text: describeSync(sync) }));
     const actions = actionsFor(room, me, person);
     if (actions.length) {
@@ -110,7 +106,7 @@ export function createPeoplePanel(ctx) {
     const me = ctx.me()?.user_id;
     const people = room?.participants ?? [];
     $("people-count").textContent = `(${people.length})`;
-    const showSync = isController(room, me);
+    const showSync = canControl(room, me);
     if (openMenu && !people.some(p => p.user_id === openMenu)) openMenu = null;
     rerenderKeepingFocus(list, () => list.replaceChildren(...people.map(p => row(room, me, p, showSync))));
   }
@@ -121,14 +117,7 @@ export function createPeoplePanel(ctx) {
 
   return {
     render,
-    /** `member_status`: the sync records of the members that changed. */
-    onMemberStatus(members) {
-      for (const m of members ?? []) statuses.set(m.user_id, m);
-      render();
-    },
-    syncOf,
     reset() {
-      statuses.clear();
       openMenu = null;
       $("people-error").textContent = "";
       $("people-status").textContent = "";

@@ -1,7 +1,7 @@
 // The queue panel: what plays next. Host and co-hosts add (a link or a Drive file), remove,
 // reorder and start the next item; everyone sees the list (`queue_updated`).
 import { el, flash, formatDuration, rerenderKeepingFocus } from "./dom.js";
-import { isController } from "./roles.js";
+import { canControl } from "/lib/cinemasync-client.js";
 
 /** A title for a link: its file name without the extension, else the host name. */
 export function titleFromUrl(url) {
@@ -15,7 +15,7 @@ export function titleFromUrl(url) {
 }
 
 /**
- * @param ctx the page's room context: `room()`, `me()`, `call(method, payload)`, `describeError(ack)`
+ * @param ctx the page's room context: `room()`, `me()`, `client` (RoomClient), `describeError(ack)`
  * @param options.pickFromDrive opens the Drive picker; resolves to a movie or null
  */
 export function createQueuePanel(ctx, { pickFromDrive }) {
@@ -26,7 +26,7 @@ export function createQueuePanel(ctx, { pickFromDrive }) {
 
   async function add(movieSource, title) {
     $("queue-error").textContent = "";
-    const ack = await ctx.call("queue_add", { movie_source: movieSource, title });
+    const ack = await ctx.client.queueAdd({ movie_source: movieSource, title });
     if (fail(ack)) flash($("queue-status"), `Added “${ack.item?.title ?? title}” to the queue.`);
     return ack.ok;
   }
@@ -45,14 +45,14 @@ export function createQueuePanel(ctx, { pickFromDrive }) {
   $("queue-play-next").addEventListener("click", async () => {
     $("queue-error").textContent = "";
     const next = ctx.room()?.queue?.[0];
-    if (fail(await ctx.call("play_next")) && next) flash($("queue-status"), `Now playing “${next.title}”.`);
+    if (fail(await ctx.client.playNext()) && next) flash($("queue-status"), `Now playing “${next.title}”.`);
   });
 
   async function move(item, index) {
-    fail(await ctx.call("queue_move", { item_id: item.item_id, index }));
+    fail(await ctx.client.queueMove(item.item_id, index));
   }
   async function remove(item) {
-    if (fail(await ctx.call("queue_remove", { item_id: item.item_id }))) flash($("queue-status"), `Removed “${item.title}”.`);
+    if (fail(await ctx.client.queueRemove(item.item_id))) flash($("queue-status"), `Removed “${item.title}”.`);
   }
 
   function itemRow(item, index, count, controller) {
@@ -78,7 +78,7 @@ export function createQueuePanel(ctx, { pickFromDrive }) {
   function render() {
     const room = ctx.room();
     const queue = room?.queue ?? [];
-    const controller = isController(room, ctx.me()?.user_id);
+    const controller = canControl(room, ctx.me()?.user_id);
     $("queue-count").textContent = queue.length ? `(${queue.length})` : "";
     $("queue-empty").hidden = queue.length > 0;
     $("queue-empty").textContent = controller ? "Nothing queued. Add a link or a Drive video." : "Nothing queued.";

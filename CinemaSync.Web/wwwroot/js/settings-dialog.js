@@ -34,7 +34,7 @@ export function applyRoomSettings(room) {
   $("reactions-off").hidden = !reactionsOff;
 }
 
-/** @param ctx `room()`, `call(method, payload)`, `describeError(ack)` */
+/** @param ctx `room()`, `client` (RoomClient), `describeError(ack)` */
 export function createSettingsDialog(ctx, { openButton }) {
   const $ = id => document.getElementById(id);
   const dialog = $("settings-dialog");
@@ -65,7 +65,7 @@ export function createSettingsDialog(ctx, { openButton }) {
   form.addEventListener("submit", async e => {
     e.preventDefault();
     $("settings-error").textContent = "";
-    const ack = await ctx.call("update_settings", { settings: settingsFromForm(form) });
+    const ack = await ctx.client.updateSettings(settingsFromForm(form));
     if (!ack.ok) {
       $("settings-error").textContent = ctx.describeError(ack);
       return;

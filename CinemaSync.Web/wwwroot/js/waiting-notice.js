@@ -1,8 +1,10 @@
-// "Waiting for Ben to buffer…": while the room's playback is `waiting`, who it waits for.
+// "Waiting for Ben to buffer…": while the room's playback is `waiting`, who it waits for (the
+// members whose `sync.status` is `buffering`; members other than the host and co-hosts get no
+// `member_status`, so for them it may be "everyone").
 
-/** The names of the members whose sync says `buffering`, as one phrase. */
-export function waitingText(people, syncOf) {
-  const names = people.filter(p => p.connected !== false && syncOf(p)?.status === "buffering").map(p => p.display_name);
+/** The names of the connected members whose sync says `buffering`, as one phrase. */
+export function waitingText(people) {
+  const names = people.filter(p => p.connected !== false && p.sync?.status === "buffering").map(p => p.display_name);
   if (names.length === 0) return "Waiting for everyone to buffer…";
   const list = names.length === 1 ? names[0]
     : names.length <= 3 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`
@@ -10,9 +12,9 @@ export function waitingText(people, syncOf) {
   return `Waiting for ${list} to buffer…`;
 }
 
-/** Shows or hides the notice over the player. */
-export function renderWaiting(element, room, syncOf) {
-  const waiting = room?.playback_state?.status === "waiting";
+/** Shows the notice over the player while `state` is `waiting`, else hides it. */
+export function renderWaiting(element, room, state) {
+  const waiting = state?.status === "waiting";
   element.hidden = !waiting;
-  element.textContent = waiting ? waitingText(room.participants ?? [], syncOf) : "";
+  element.textContent = waiting ? waitingText(room?.participants ?? []) : "";
 }
