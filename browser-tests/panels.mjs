@@ -1,7 +1,7 @@
 // Browser scenarios for the room's panels: queue, people (roles, kick, ban), invites, settings,
 // playback speed, the Drive picker and Google connect, and the README's screenshots.
 //
-//   node panels.mjs <queue|cohost|kick|ban|invite|settings|speed|google|screenshots>
+//   node panels.mjs <queue|cohost|kick|ban|invite|settings|speed|stall|google|screenshots>
 //
 // Environment as watchpage.mjs, and for `google` and `screenshots` (a server on the loopback Google
 // fakes): CINEMASYNC_GOOGLE_URL (the fake Google's origin: its consent page reads the account from
@@ -238,6 +238,77 @@ async function speedScenario(browser) {
   return { room_id: roomId };
 }
 
+/**
+ * Serves the test video to `context` in two parts, as a slow network would: the first `share` of
+ * the file at once, the rest only after `release()`, so the player runs out of data mid-play.
+ */
+async function stallVideoAfter(context, share) {
+  const file = Buffer.from(await (await fetch(videoUrl)).arrayBuffer());
+  const cut = Math.floor(file.length * share);
+  const held = [];
+  let released = false;
+  const serve = (route, start) => {
+    const end = start < cut && !released ? cut - 1 : file.length - 1;
+    return route.fulfill({
+      status: 206,
+      headers: { "content-type": "video/webm", "accept-ranges": "bytes", "content-range": `bytes ${start}-${end}/${file.length}` },
+      body: file.subarray(start, end + 1),
+    }).catch(() => { /* the player gave up on this request */ });
+  };
+  await context.route(url => url.href.split("?")[0] === videoUrl, route => {
+    const start = Number(/bytes=(\d+)-/.exec(route.request().headers().range ?? "")?.[1] ?? 0);
+    if (start >= cut && !released) held.push([route, start]);
+    else serve(route, start);
+  });
+  return {
+    held: () => held.length,
+    release: async () => {
+      released = true;
+      await Promise.all(held.splice(0).map(([route, start]) => serve(route, start)));
+    },
+  };
+}
+
+async function stallScenario(browser) {
+  const host = await signedInPage(browser, "Ana");
+  const roomId = await createRoom(host, { name: "Slow wifi" });
+  const ben = await signedInPage(browser, "Ben");
+  const network = await stallVideoAfter(ben.context(), 0.15);
+  await ben.goto(`${base}/?room=${roomId}`);
+  await ben.locator("#view-room").waitFor({ state: "visible" });
+  await host.locator("#participants li.person").nth(1).waitFor();
+  await videoReady(host);
+  await videoReady(ben);
+  await host.locator("#play-toggle").click();
+  await playing(ben);
+  log("playing; Ben's network delivers only the first 15 % of the video");
+
+  // Ben's player runs dry: the host's page shows him buffering and the room waits for him.
+  const notice = host.locator("#waiting-notice");
+  await notice.filter({ hasText: "Waiting for Ben to buffer" }).waitFor({ timeout: 20000 });
+  const benRow = host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync");
+  await benRow.filter({ hasText: "buffering" }).waitFor({ timeout: 5000 });
+  const state = await host.evaluate(() => window.cinemaSync.room.playback_state.status);
+  check(state === "waiting", `the room is ${state}, not waiting`);
+  await sleep(500);
+  check(await host.evaluate(() => document.getElementById("video").paused), "the host's player did not hold while the room waits");
+  log(`host's page: "${await notice.textContent()}", Ben: "${await benRow.textContent()}" (${network.held()} request(s) held)`);
+
+  // The rest of the video arrives: Ben reports ready and the room resumes for both, in step.
+  await network.release();
+  await notice.waitFor({ state: "hidden", timeout: 8000 });
+  await playing(host);
+  await playing(ben);
+  const resumed = await host.evaluate(() => window.cinemaSync.room.playback_state);
+  check(resumed.status === "playing", `after the stall the room is ${resumed.status}`);
+  await sleep(2000);
+  await expectInSync(host, ben, "2 s after the room resumed");
+  await benRow.filter({ hasNotText: "buffering" }).waitFor({ timeout: 8000 });
+  log(`resumed; Ben shows as "${await benRow.textContent()}"`);
+  noPageErrors(host, ben);
+  return { room_id: roomId };
+}
+
 /** The browser context is signed in to the fake Google as the account whose Drive the test filled. */
 async function signInToGoogle(page) {
   await page.context().addCookies([{ name: "fake_google_account", value: mustEnv("CINEMASYNC_GOOGLE_ACCOUNT"), url: mustEnv("CINEMASYNC_GOOGLE_URL") }]);
@@ -348,5 +419,5 @@ async function screenshotsScenario(browser) {
 
 await runScenario({
   queue: queueScenario, cohost: coHostScenario, kick: kickScenario, ban: banScenario, invite: inviteScenario,
-  settings: settingsScenario, speed: speedScenario, google: googleScenario, screenshots: screenshotsScenario,
+  settings: settingsScenario, speed: speedScenario, stall: stallScenario, google: googleScenario, screenshots: screenshotsScenario,
 });

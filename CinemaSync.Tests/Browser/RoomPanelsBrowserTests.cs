@@ -33,5 +33,8 @@ public sealed class RoomPanelsBrowserTests(BrowserTestEnvironment env, ITestOutp
     public async Task ChatOff_InSettings_SaysChatIsOffForEveryone() => await RunAsync("settings");
 
     [BrowserFact]
+    public async Task StalledMember_ShowsAsBufferingOnTheHostsPage_AndTheRoomWaitsThenResumes() => await RunAsync("stall");
+
+    [BrowserFact]
     public async Task PlaybackSpeed_IsFollowedByEveryPlayer_WhenTheHostSetsIt() => await RunAsync("speed");
 }
