@@ -210,7 +210,7 @@ async function settingsScenario(browser) {
   const settings = await ben.evaluate(() => window.cinemaSync.room.settings);
   check(settings.chat_enabled === false && settings.buffer_timeout_ms === 12000, `the room's settings are ${JSON.stringify(settings)}`);
   log(`chat off for everyone: "${await cleo.locator("#chat-off").textContent()}"; buffer timeout 12 s`);
-  // A value out of range is refused with the server's reason, and the dialog stays open.
+  // A value out of range (at least 2 people) is refused by the form, and the dialog stays open.
   await host.locator("#open-settings").click();
   await host.locator("#settings-max").fill("1");
   await host.locator("#settings-form button[type=submit]").click();
@@ -365,6 +365,22 @@ async function googleScenario(browser) {
   const item = await host.evaluate(() => window.cinemaSync.room.queue[0].movie_source);
   check(item.type === "googleDrive" && item.owner === "service", `the queued item is ${JSON.stringify(item)}`);
   log(`"${catalogueName}" from the catalogue is queued`);
+
+  // A new room on a video from my Drive, picked in the lobby's create form.
+  await host.locator("#leave").click();
+  await host.locator("#view-lobby").waitFor({ state: "visible" });
+  await host.locator("#create-name").fill("From my Drive");
+  await host.locator('input[name="create-source"][value="googleDrive"]').check();
+  await openPicker(host, "#create-pick-drive");
+  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 5000 });
+  const lobbyPick = await host.locator("#picker-list .picker-movie .name").first().textContent();
+  await host.locator("#picker-list .picker-movie").first().click();
+  await host.locator("#create-drive-picked", { hasText: lobbyPick }).waitFor();
+  await host.locator("#create-form button[type=submit]").click();
+  await host.locator("#view-room").waitFor({ state: "visible" });
+  const created = await host.evaluate(() => window.cinemaSync.room.movie_source);
+  check(created.type === "googleDrive" && created.owner === "user" && created.name === lobbyPick, `the new room's video is ${JSON.stringify(created)}`);
+  log(`a new room plays "${lobbyPick}" from my Drive, picked in the create form`);
   noPageErrors(host);
   return { room_id: roomId };
 }

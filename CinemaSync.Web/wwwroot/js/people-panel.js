@@ -89,7 +89,7 @@ export function createPeoplePanel(ctx) {
     if (actions.length) {
       const expanded = openMenu === person.user_id;
       line.append(el("button", { type: "button", class: "icon person-menu-button", "aria-haspopup": "menu", "aria-expanded": String(expanded),
-        "aria-controls": `menu-${person.user_id}`, "aria-label": `Actions for ${person.display_name}`, title: "Actions",
+        "aria-controls": expanded ? `menu-${person.user_id}` : null, "aria-label": `Actions for ${person.display_name}`, title: "Actions",
         dataset: { focusKey: `menu:${person.user_id}` },
         onclick: () => {
           openMenu = expanded ? null : person.user_id;
