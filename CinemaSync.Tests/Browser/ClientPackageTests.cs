@@ -33,4 +33,15 @@ public sealed class ClientPackageTests(ITestOutputHelper output)
         var passed = Regex.Match(text, @"ℹ pass (\d+)");
         Assert.True(passed.Success && int.Parse(passed.Groups[1].Value) > 0, "node --test ran no test");
     }
+
+    [NodeFact]
+    public async Task RoomClient_JoinsChatsQueuesWaitsForBufferingAndResumes_AgainstTheRealServer()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var text = await RunPassingAsync(output, ["live/server.mjs"], TimeSpan.FromSeconds(90),
+            new Dictionary<string, string> { ["CINEMASYNC_URL"] = server.BaseAddress.ToString() });
+
+        Assert.Contains("RESULT {\"ok\":true", text, StringComparison.Ordinal);
+    }
 }

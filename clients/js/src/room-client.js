@@ -23,6 +23,11 @@ function defaultConnectionFactory(url, { accessTokenFactory, reconnectDelays, lo
     .build();
 }
 
+/** A listener's error, thrown where it shows (the console, window.onerror) without breaking the caller. */
+function rethrowLater(err) {
+  queueMicrotask(() => { throw err; });
+}
+
 const bySeq = (a, b) => (a[1]?.seq ?? Infinity) - (b[1]?.seq ?? Infinity);
 
 export class RoomClient {
@@ -34,15 +39,20 @@ export class RoomClient {
    *   reconnectDelays?: number[],
    *   logLevel?: number,
    *   clock?: object,
+   *   onListenerError?: (error: unknown) => void,
    * }} options see index.d.ts
    */
-  constructor({ baseUrl = "", accessTokenFactory, connectionFactory = defaultConnectionFactory, reconnectDelays = RECONNECT_DELAYS, logLevel = LogLevel.Warning, clock } = {}) {
+  constructor({
+    baseUrl = "", accessTokenFactory, connectionFactory = defaultConnectionFactory, reconnectDelays = RECONNECT_DELAYS,
+    logLevel = LogLevel.Warning, clock, onListenerError = rethrowLater,
+  } = {}) {
     if (typeof accessTokenFactory !== "function") throw new TypeError("RoomClient needs an accessTokenFactory.");
     this.url = baseUrl.replace(/\/$/, "") + HUB_PATH;
     this.accessTokenFactory = accessTokenFactory;
     this.connectionFactory = connectionFactory;
     this.reconnectDelays = reconnectDelays;
     this.logLevel = logLevel;
+    this.onListenerError = onListenerError;
     /** The clock offset estimate from `sync_time`, sampled while connected. */
     this.clock = new ClockSync(payload => this.syncTime(payload), clock);
     /** The underlying SignalR HubConnection (null before connect()). */
@@ -87,7 +97,7 @@ export class RoomClient {
       try {
         listener(payload);
       } catch (err) {
-        queueMicrotask(() => { throw err; }); // a listener's bug must not stop the others or the event order
+        this.onListenerError(err); // a listener's bug must not stop the others or the event order
       }
     }
   }
