@@ -215,7 +215,14 @@ async function settingsScenario(browser) {
   await host.locator("#settings-max").fill("1");
   await host.locator("#settings-form button[type=submit]").click();
   check(await host.locator("#settings-dialog").isVisible(), "an invalid value closed the dialog");
-  await host.keyboard.press("Escape");
+
+  // Closing the room takes a second press, then ends it for everyone.
+  await host.locator("#settings-close-room").click();
+  check(await host.locator("#settings-dialog").isVisible() && await ben.locator("#view-room").isVisible(), "one press closed the room");
+  await host.locator("#settings-close-room").click();
+  for (const page of [host, ben, cleo]) await page.locator("#banner-text", { hasText: "closed by its host" }).waitFor({ timeout: 5000 });
+  check(await cleo.locator("#view-lobby").isVisible(), "Cleo is still in the closed room");
+  log("closed by the host: every page is back in the lobby and says so");
   noPageErrors(host, ben, cleo);
   return { room_id: roomId };
 }
@@ -381,6 +388,14 @@ async function googleScenario(browser) {
   const created = await host.evaluate(() => window.cinemaSync.room.movie_source);
   check(created.type === "googleDrive" && created.owner === "user" && created.name === lobbyPick, `the new room's video is ${JSON.stringify(created)}`);
   log(`a new room plays "${lobbyPick}" from my Drive, picked in the create form`);
+
+  // Disconnecting Google Drive: My Drive offers to connect again.
+  await host.locator("#video-change summary").click();
+  await openPicker(host, "#video-pick-drive");
+  await host.locator("#picker-disconnect").click();
+  await host.getByRole("button", { name: "Connect Google Drive" }).waitFor({ timeout: 5000 });
+  await host.keyboard.press("Escape");
+  log("disconnected Google Drive: the picker offers to connect again");
   noPageErrors(host);
   return { room_id: roomId };
 }

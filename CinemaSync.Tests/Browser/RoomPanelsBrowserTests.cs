@@ -30,7 +30,7 @@ public sealed class RoomPanelsBrowserTests(BrowserTestEnvironment env, ITestOutp
     public async Task InviteLink_JoinsAPrivateRoom_WithoutThePassword() => await RunAsync("invite");
 
     [BrowserFact]
-    public async Task ChatOff_InSettings_SaysChatIsOffForEveryone() => await RunAsync("settings");
+    public async Task ChatOff_InSettings_SaysChatIsOffForEveryone_AndClosingTheRoomEndsItForEveryone() => await RunAsync("settings");
 
     [BrowserFact]
     public async Task StalledMember_ShowsAsBufferingOnTheHostsPage_AndTheRoomWaitsThenResumes() => await RunAsync("stall");

@@ -41,6 +41,7 @@ export function createDrivePicker(ctx) {
     if (!more) { list.replaceChildren(); nextPage = null; }
     $("picker-more").hidden = true;
     $("picker-connect").hidden = true;
+    $("picker-disconnect").hidden = true;
     $("picker-search").hidden = !configured(source);
     if (!configured(source)) return say(NOT_CONFIGURED[source]);
     if (source === "mine" && !more) {
@@ -53,6 +54,7 @@ export function createDrivePicker(ctx) {
           return say("Connect your Google account to pick videos from your own Drive. You come back here afterwards.");
         }
         $("picker-account").textContent = status.email ? `Your Drive (${status.email})` : "Your Drive";
+        $("picker-disconnect").hidden = false;
       } catch (err) {
         return say(err.message);
       }
@@ -107,6 +109,15 @@ export function createDrivePicker(ctx) {
       await connectGoogle(ctx.api);
     } catch (err) {
       say(`Google Drive could not be connected: ${err.message}`);
+    }
+  });
+  $("picker-disconnect").addEventListener("click", async () => {
+    try {
+      await ctx.api.googleDisconnect();
+      await load(false);
+      $("picker-connect").focus();
+    } catch (err) {
+      say(`Google Drive could not be disconnected: ${err.message}`);
     }
   });
   $("picker-cancel").addEventListener("click", () => finish(null));

@@ -1,5 +1,5 @@
 // Room settings for the host (`update_settings`): chat, reactions, max participants, wait for
-// buffering, buffer timeout, host grace. Also what the settings mean for everyone on the page
+// buffering, buffer timeout, host grace; and closing the room (`DELETE /api/rooms/{id}`). Also what the settings mean for everyone on the page
 // (a chat or reactions switched off).
 
 const LIMITS = Object.freeze({
@@ -34,7 +34,7 @@ export function applyRoomSettings(room) {
   $("reactions-off").hidden = !reactionsOff;
 }
 
-/** @param ctx `room()`, `client` (RoomClient), `describeError(ack)` */
+/** @param ctx `room()`, `client` (RoomClient), `api` (REST), `describeError(ack)` */
 export function createSettingsDialog(ctx, { openButton }) {
   const $ = id => document.getElementById(id);
   const dialog = $("settings-dialog");
@@ -53,8 +53,25 @@ export function createSettingsDialog(ctx, { openButton }) {
     form.elements.host_grace_s.value = (settings.host_grace_ms ?? 30000) / 1000;
   }
 
+  const closeRoom = $("settings-close-room");
+  const armClose = armed => {
+    closeRoom.setAttribute("aria-pressed", String(armed));
+    closeRoom.textContent = armed ? "Press again to close the room for everyone" : "Close the room…";
+  };
+  closeRoom.addEventListener("click", async () => {
+    if (closeRoom.getAttribute("aria-pressed") !== "true") return armClose(true);
+    try {
+      await ctx.api.closeRoom(ctx.room().room_id);
+      dialog.close(); // everyone, this page included, gets room_closed
+    } catch (err) {
+      armClose(false);
+      $("settings-error").textContent = err.message;
+    }
+  });
+
   openButton.addEventListener("click", () => {
     fill(ctx.room()?.settings ?? {});
+    armClose(false);
     $("settings-error").textContent = "";
     dialog.showModal();
     form.elements.chat_enabled.focus();
