@@ -3,8 +3,10 @@
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 
-export const scenario = process.argv[2];
+/** The scenario running (with `--serve`, the one named last on standard input). */
+export let scenario = process.argv[2];
 export const base = mustEnv("CINEMASYNC_URL").replace(/\/$/, "");
 export const videoUrl = mustEnv("CINEMASYNC_VIDEO_URL");
 export const artifacts = process.env.CINEMASYNC_ARTIFACTS ?? path.resolve("artifacts");
@@ -131,19 +133,43 @@ export function noPageErrors(...pages) {
   check(errors.length === 0, `errors in the page: ${errors.join(" | ")}`);
 }
 
-/** Runs `scenarios[scenario]` in one headless Chromium: prints `RESULT <json>`, or `FAILED <why>` and screenshots. */
+/**
+ * Runs `scenarios[scenario]` in one headless Chromium: prints `RESULT <json>`, or `FAILED <why>` and
+ * screenshots, and exits 0 or 1. With `--serve` instead of a scenario name, one Chromium runs the
+ * scenarios named one per line on standard input, each in its own browser contexts and ended by a
+ * line `DONE <0|1>` (CinemaSync.Tests/Infrastructure/BrowserScenarioSession.cs); end of input ends it.
+ */
 export async function runScenario(scenarios) {
-  if (!scenarios[scenario]) {
-    console.error(`usage: node ${path.basename(process.argv[1])} <${Object.keys(scenarios).join("|")}>`);
+  if (scenario !== "--serve" && !scenarios[scenario]) {
+    console.error(`usage: node ${path.basename(process.argv[1])} <${Object.keys(scenarios).join("|")}|--serve>`);
     process.exit(2);
   }
   const browser = await launch();
   let exitCode = 0;
   try {
-    const result = await scenarios[scenario](browser);
+    if (scenario !== "--serve") {
+      exitCode = await runOne(browser, scenarios[scenario]) ? 0 : 1;
+    } else {
+      for await (const line of readline.createInterface({ input: process.stdin })) {
+        if (!line.trim()) continue;
+        scenario = line.trim();
+        const passed = scenarios[scenario] ? await runOne(browser, scenarios[scenario]) : (console.log(`FAILED no scenario "${scenario}"`), false);
+        console.log(`DONE ${passed ? 0 : 1}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  process.exit(exitCode);
+}
+
+/** One scenario; its browser contexts are closed afterwards. */
+async function runOne(browser, run) {
+  try {
+    const result = await run(browser);
     console.log(`RESULT ${JSON.stringify({ scenario, ok: true, ...result })}`);
+    return true;
   } catch (err) {
-    exitCode = 1;
     console.log(`FAILED ${err instanceof Failure ? err.message : err.stack ?? err}`);
     try {
       mkdirSync(artifacts, { recursive: true });
@@ -151,8 +177,8 @@ export async function runScenario(scenarios) {
       for (const context of browser.contexts())
         for (const page of context.pages()) await page.screenshot({ path: path.join(artifacts, `failure-${scenario}-${i++}.png`) });
     } catch { /* best effort */ }
+    return false;
   } finally {
-    await browser.close();
+    for (const context of browser.contexts()) await context.close().catch(() => {});
   }
-  process.exit(exitCode);
 }

@@ -21,12 +21,21 @@ public sealed class DrivePickerFixture : IAsyncLifetime
             Drive.Drive.AddFile(Drive.ServiceAccount, name, 350_000_000, durationMs: minutes * 60_000L);
     }
 
+    /// <summary>
+    /// Where the screenshots go: <c>CINEMASYNC_SCREENSHOTS</c> (relative to the repository; scripts/screenshots.sh
+    /// sets docs/screenshots), else <c>artifacts/screenshots</c>.
+    /// </summary>
+    public static string ScreenshotsFolder => Environment.GetEnvironmentVariable("CINEMASYNC_SCREENSHOTS") is { Length: > 0 } dir
+        ? Path.GetFullPath(dir, BrowserPrerequisites.RepositoryRoot)
+        : Path.Combine(BrowserPrerequisites.ArtifactsDirectory, "screenshots");
+
     /// <summary>What panels.mjs needs to run against this node.</summary>
     public Dictionary<string, string> ScenarioEnvironment() => new()
     {
         ["CINEMASYNC_URL"] = Drive.Server.BaseAddress.ToString(),
         ["CINEMASYNC_GOOGLE_URL"] = Drive.Google.BaseAddress.ToString(),
         ["CINEMASYNC_GOOGLE_ACCOUNT"] = Account,
+        ["CINEMASYNC_SCREENSHOTS"] = ScreenshotsFolder,
     };
 
     public Task DisposeAsync() => Drive.DisposeAsync();
@@ -41,12 +50,8 @@ public sealed class DrivePickerFixture : IAsyncLifetime
 public sealed class DrivePickerBrowserTests(BrowserTestEnvironment env, DrivePickerFixture drive, ITestOutputHelper output)
     : IClassFixture<DrivePickerFixture>
 {
-    private Task<JsonElement> RunAsync(string scenario, IDictionary<string, string>? more = null)
-    {
-        var environment = drive.ScenarioEnvironment();
-        foreach (var (key, value) in more ?? new Dictionary<string, string>()) environment[key] = value;
-        return env.RunPassingScenarioAsync(scenario, TimeSpan.FromSeconds(90), output, environment, "panels.mjs");
-    }
+    private Task<JsonElement> RunAsync(string scenario) =>
+        env.RunPassingInSessionAsync("panels.mjs", scenario, TimeSpan.FromSeconds(90), output, drive.ScenarioEnvironment());
 
     [BrowserFact]
     public async Task ConnectGoogle_ThenPick_SetsTheRoomVideoFromMyDrive_AndQueuesFromTheCatalogue() => await RunAsync("google");
@@ -54,10 +59,7 @@ public sealed class DrivePickerBrowserTests(BrowserTestEnvironment env, DrivePic
     [BrowserFact]
     public async Task Screenshots_OfTheRoomAndTheDrivePicker_AreWritten()
     {
-        var folder = Environment.GetEnvironmentVariable("CINEMASYNC_SCREENSHOTS") is { Length: > 0 } dir
-            ? Path.GetFullPath(dir, BrowserPrerequisites.RepositoryRoot)
-            : Path.Combine(BrowserPrerequisites.ArtifactsDirectory, "screenshots");
-        var result = await RunAsync("screenshots", new Dictionary<string, string> { ["CINEMASYNC_SCREENSHOTS"] = folder });
+        var result = await RunAsync("screenshots");
 
         foreach (var file in result.GetProperty("screenshots").EnumerateObject())
             Assert.True(new FileInfo(file.Value.GetString()!).Length > 10_000, $"{file.Name} screenshot is missing or empty");

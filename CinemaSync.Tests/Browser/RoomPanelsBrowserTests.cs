@@ -6,13 +6,13 @@ namespace CinemaSync.Tests.Browser;
 
 /// <summary>
 /// The room's panels in headless Debian Chromium (browser-tests/panels.mjs): two or three users in
-/// separate browser contexts on the shared browser-test server.
+/// separate browser contexts on the shared browser-test server; one node process and Chromium for the class.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class RoomPanelsBrowserTests(BrowserTestEnvironment env, ITestOutputHelper output)
 {
     private Task<JsonElement> RunAsync(string scenario, int seconds = 60) =>
-        env.RunPassingScenarioAsync(scenario, TimeSpan.FromSeconds(seconds), output, script: "panels.mjs");
+        env.RunPassingInSessionAsync("panels.mjs", scenario, TimeSpan.FromSeconds(seconds), output);
 
     [BrowserFact]
     public async Task QueueAdd_ReachesEveryone_AndPlayNextStartsForEveryoneInSync() => await RunAsync("queue", 90);
