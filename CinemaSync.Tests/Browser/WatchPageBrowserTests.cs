@@ -57,6 +57,16 @@ public sealed class WatchPageBrowserTests(BrowserTestEnvironment env, ITestOutpu
     }
 
     [BrowserFact]
+    public async Task MemberPage_ReportsBuffering_WhenItsVideoStalls_AndTheRoomWaitsThenResumesWhenItIsReady()
+    {
+        var result = await RunAsync("buffering", TimeSpan.FromSeconds(90));
+
+        // Before the stall, the heartbeat repeats ready; from the stall on: buffering, then ready.
+        var reports = result.GetProperty("reports").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal(["buffering", "ready"], reports.SkipWhile(r => r != "buffering").Take(2));
+    }
+
+    [BrowserFact]
     public async Task WrongPassword_ShowsTheError_AndTheRightOneJoins()
     {
         await RunAsync("password", TimeSpan.FromSeconds(60));
