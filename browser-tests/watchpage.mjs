@@ -85,10 +85,15 @@ async function signedInPage(browser, name, urlPath = "/", viewport = { width: 12
     }, clockSkewMs);
   }
   const page = await newPage(context);
+  await signIn(page, name, urlPath, origin);
+  return page;
+}
+
+/** Opens `urlPath` and signs in with the development form, by keyboard (Enter submits). */
+async function signIn(page, name, urlPath = "/", origin = base) {
   await page.goto(origin + urlPath);
   await page.locator("#signin-name").fill(name);
   await page.locator("#signin-name").press("Enter");
-  return page;
 }
 
 async function createRoom(page, options) {
@@ -341,9 +346,7 @@ async function reconnectScenario(browser) {
   const member = await context.newPage();
   member.errors = [];
   member.on("pageerror", err => member.errors.push(String(err)));
-  await member.goto(`${base}/?room=${roomId}`);
-  await member.locator("#signin-name").fill("Ivo");
-  await member.locator("#signin-name").press("Enter");
+  await signIn(member, "Ivo", `/?room=${roomId}`);
   await member.locator("#view-room").waitFor({ state: "visible" });
   await videoReady(host);
   await videoReady(member);
@@ -445,9 +448,7 @@ async function bufferingScenario(browser) {
   // The first 200 kB of the test video (a few seconds), then nothing until released.
   const network = await starveVideo(context, 200_000);
   const member = await newPage(context);
-  await member.goto(`${base}/?room=${roomId}`);
-  await member.locator("#signin-name").fill("Max");
-  await member.locator("#signin-name").press("Enter");
+  await signIn(member, "Max", `/?room=${roomId}`);
   await member.locator("#view-room").waitFor({ state: "visible" });
   await videoReady(host);
   await videoReady(member);
