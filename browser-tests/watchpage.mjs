@@ -498,7 +498,9 @@ async function bufferingScenario(browser) {
   await sleep(3000);
   await expectInSync(host, member, "3 s after the member caught up");
   noPageErrors(host, member);
-  return { room_id: roomId, stalled_at: stalledAt, reports: reports.map(r => r.state) };
+  // The states the page went through (the heartbeat repeats the current one every few seconds).
+  const transitions = reports.map(r => r.state).filter((state, i, all) => i === 0 || all[i - 1] !== state);
+  return { room_id: roomId, stalled_at: stalledAt, reports: reports.map(r => r.state), transitions };
 }
 
 async function firebaseScenario(browser) {
