@@ -72,11 +72,41 @@ export async function signedInPage(browser, name, urlPath = "/", viewport = { wi
     }, clockSkewMs);
   }
   const page = await newPage(context);
+  await signIn(page, name, urlPath, origin);
+  return page;
+}
+
+/** Opens `urlPath` and signs in with the development form, by keyboard (Enter submits). */
+export async function signIn(page, name, urlPath = "/", origin = base) {
   await page.goto(origin + urlPath);
   await page.locator("#signin-name").fill(name);
   await page.locator("#signin-name").press("Enter");
-  return page;
 }
+
+/**
+ * Serves `videoUrl` to `context` from a copy with only the first `bytes` available until
+ * `release()`: requests past them wait, so the player runs out of data there, as on a slow network.
+ */
+export async function starveVideo(context, bytes) {
+  let release;
+  const released = new Promise(r => { release = r; });
+  let file = null;
+  await context.route(url => url.href === videoUrl, async route => {
+    file ??= Buffer.from(await (await fetch(videoUrl)).arrayBuffer());
+    const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? "");
+    const start = range ? Number(range[1]) : 0;
+    let end = range && range[2] ? Number(range[2]) : file.length - 1;
+    if (start >= bytes) await released;
+    else end = Math.min(end, bytes - 1);
+    await route.fulfill({
+      status: 206,
+      headers: { "content-type": "video/webm", "accept-ranges": "bytes", "content-range": `bytes ${start}-${end}/${file.length}` },
+      body: file.subarray(start, end + 1),
+    }).catch(() => {}); // the player may have given up on this request meanwhile
+  });
+  return { release: () => release() };
+}
+
 
 export async function createRoom(page, options) {
   await fillCreateForm(page, options);

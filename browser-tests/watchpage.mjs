@@ -1,6 +1,6 @@
 // Browser scenarios for the watch page: headless Debian Chromium driven by playwright-core.
 //
-//   node watchpage.mjs <sync|chat|password|reconnect|autoplay|firebase|nosignin>
+//   node watchpage.mjs <sync|chat|password|reconnect|autoplay|buffering|firebase|nosignin>
 //
 // Environment: CINEMASYNC_URL (the web node, e.g. http://127.0.0.1:5000), CINEMASYNC_VIDEO_URL
 // (a direct link to a test video of at least 40 s), CINEMASYNC_ARTIFACTS (folder for
@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   TOLERANCE_MS, artifacts, base, check, createRoom, expectInSync, fillCreateForm, log, mustEnv, newPage, noPageErrors,
-  runScenario, sample, signedInPage, sleep, videoReady,
+  runScenario, sample, signIn, signedInPage, sleep, starveVideo, videoReady,
 } from "./helpers.mjs";
 
 // The sync scenario's member may reach the server through a delaying proxy (CINEMASYNC_SYNC_LATENCY_MS).
@@ -225,9 +225,7 @@ async function reconnectScenario(browser) {
   const member = await context.newPage();
   member.errors = [];
   member.on("pageerror", err => member.errors.push(String(err)));
-  await member.goto(`${base}/?room=${roomId}`);
-  await member.locator("#signin-name").fill("Ivo");
-  await member.locator("#signin-name").press("Enter");
+  await signIn(member, "Ivo", `/?room=${roomId}`);
   await member.locator("#view-room").waitFor({ state: "visible" });
   await videoReady(host);
   await videoReady(member);
@@ -296,6 +294,68 @@ async function autoplayScenario(browser) {
   await expectInSync(host, member, "3 s after the member pressed Start");
   noPageErrors(host, member);
   return { room_id: roomId };
+}
+
+async function bufferingScenario(browser) {
+  const host = await signedInPage(browser, "Lea");
+  const roomId = await createRoom(host, { name: "Slow wifi" });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The first 200 kB of the test video (a few seconds), then nothing until released.
+  const network = await starveVideo(context, 200_000);
+  const member = await newPage(context);
+  await signIn(member, "Max", `/?room=${roomId}`);
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  await videoReady(host);
+  await videoReady(member);
+  const memberId = await member.evaluate(() => window.cinemaSync.session.user.user_id);
+  // Record the report_status payloads the page's client sends to the hub.
+  await member.evaluate(() => {
+    const client = window.cinemaSync.client;
+    const invoke = client.invoke.bind(client);
+    window.__reports = [];
+    client.invoke = (method, payload, options) => {
+      if (method === "report_status") window.__reports.push({ ...payload });
+      return invoke(method, payload, options);
+    };
+  });
+  await host.locator("#participants li").nth(1).waitFor();
+  await member.waitForFunction(() => window.cinemaSync.reporter?.state === "ready", null, { timeout: 10000 });
+
+  log("host presses Play; the member's network has only the first 200 kB of the video");
+  await host.locator("#play-toggle").click();
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => window.__reports.some(r => r.state === "buffering"), null, { timeout: 15000 });
+  const stalledAt = await member.evaluate(() => document.getElementById("video").currentTime);
+  log(`the member's video stalled at ${stalledAt.toFixed(2)} s; the page sent report_status buffering`);
+  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "waiting", null, { timeout: 5000 });
+  await host.waitForFunction(id => window.cinemaSync.room.participants.find(p => p.user_id === id)?.sync?.status === "buffering",
+    memberId, { timeout: 5000 });
+  await host.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 });
+  const viaRest = await host.evaluate(id => window.cinemaSync.api.getRoom(window.cinemaSync.roomId)
+    .then(r => ({ status: r.playback_state.status, member: r.participants.find(p => p.user_id === id).sync })), memberId);
+  check(viaRest.status === "waiting" && viaRest.member.status === "buffering", `the server says ${JSON.stringify(viaRest)}`);
+  log(`the host sees the member buffering (member_status) and the room waiting; GET /api/rooms says ${JSON.stringify(viaRest)}`);
+
+  await sleep(1000);
+  log("the network comes back");
+  network.release();
+  await member.waitForFunction(() => window.__reports.at(-1)?.state === "ready", null, { timeout: 10000 });
+  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "playing", null, { timeout: 5000 });
+  await host.waitForFunction(id => window.cinemaSync.room.participants.find(p => p.user_id === id)?.sync?.status === "ok",
+    memberId, { timeout: 5000 });
+  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 })));
+  const reports = await member.evaluate(() => window.__reports);
+  const buffering = reports.find(r => r.state === "buffering");
+  check(buffering.room_id === roomId && Number.isInteger(buffering.rtt_ms) && buffering.rtt_ms >= 0,
+    `report_status without the room or rtt_ms: ${JSON.stringify(buffering)}`);
+  check(Math.abs(buffering.position - stalledAt) < 1, `report_status position ${buffering.position}, stalled at ${stalledAt}`);
+  log(`the page sent ${reports.map(r => `${r.state} at ${r.position.toFixed(2)} s (rtt ${r.rtt_ms} ms)`).join(", ")}; the room plays again`);
+  await sleep(3000);
+  await expectInSync(host, member, "3 s after the member caught up");
+  noPageErrors(host, member);
+  // The states the page went through (the heartbeat repeats the current one every few seconds).
+  const transitions = reports.map(r => r.state).filter((state, i, all) => i === 0 || all[i - 1] !== state);
+  return { room_id: roomId, stalled_at: stalledAt, reports: reports.map(r => r.state), transitions };
 }
 
 async function firebaseScenario(browser) {
@@ -403,6 +463,7 @@ async function fontsUsed(page, selector) {
 
 const scenarios = {
   sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario, autoplay: autoplayScenario,
+  buffering: bufferingScenario,
   firebase: firebaseScenario, nosignin: noSignInScenario,
 };
 await runScenario(scenarios);

@@ -277,21 +277,12 @@ export interface PlayerAdapter {
   on(type: string, listener: () => void): () => void;
 }
 
-export declare class Html5VideoAdapter implements PlayerAdapter {
+/** The PlayerAdapter of a media element (its members are PlayerAdapter's). */
+export interface Html5VideoAdapter extends PlayerAdapter {}
+export declare class Html5VideoAdapter {
   constructor(element: HTMLMediaElement);
   readonly element: HTMLMediaElement;
-  readonly currentTime: number;
-  readonly duration: number;
-  readonly paused: boolean;
-  readonly seeking: boolean;
-  readonly ended: boolean;
-  playbackRate: number;
-  readonly ready: boolean;
-  readonly canPlay: boolean;
-  seek(seconds: number): void;
   play(): Promise<void>;
-  pause(): void;
-  on(type: string, listener: () => void): () => void;
 }
 
 export declare function asPlayer(player: PlayerAdapter | HTMLMediaElement): PlayerAdapter;

@@ -36,6 +36,15 @@ function newClient(options = {}) {
   return { client, connections, tokens, get c() { return connections.at(-1); } };
 }
 
+/** A client that has joined ROOM, whose snapshot is `snapshot`. */
+async function joined(snapshot = room(1), options = {}) {
+  const t = newClient(options);
+  await t.client.connect();
+  t.c.answers.join_room = { ok: true, room: snapshot, chat_history: [] };
+  await t.client.join(ROOM);
+  return t;
+}
+
 function record(client, names) {
   const seen = [];
   for (const name of names) client.on(name, e => seen.push([name, e?.seq ?? null]));
@@ -74,10 +83,7 @@ test("join: the ack's room, then the events that raced it in seq order, each onc
 });
 
 test("every hub method has a typed method that invokes it with the room id", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(0), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(0));
   const calls = {
     join: () => t.client.join(ROOM),
     leave: () => t.client.leave(),
@@ -143,11 +149,8 @@ test("a call without a room or without a connection is an ack, not a throw", asy
 });
 
 test("after an automatic reconnect the client re-joins with last_seq and applies the missed events in order", async () => {
-  const t = newClient();
-  await t.client.connect();
+  const t = await joined(room(3));
   const c = t.c;
-  c.answers.join_room = { ok: true, room: room(3), chat_history: [] };
-  await t.client.join(ROOM);
   c.emit("new_chat_message", { room_id: ROOM, message: { message_id: "m4" }, seq: 4 });
   const seen = record(t.client, ["reconnecting", "reconnected", "joined", "new_chat_message", "queue_updated"]);
   c.answers.join_room = () => ({
@@ -167,25 +170,19 @@ test("after an automatic reconnect the client re-joins with last_seq and applies
 });
 
 test("resync: the ack's room replaces the state and no events are replayed", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(3), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(3));
   t.c.answers.join_room = { ok: true, room: room(900, { name: "Renamed" }), chat_history: [], resync: true };
-  const joined = [];
-  t.client.on("joined", e => joined.push(e));
+  const snapshots = [];
+  t.client.on("joined", e => snapshots.push(e));
   await t.client.resume();
-  assert.equal(joined[0].resync, true);
+  assert.equal(snapshots[0].resync, true);
   assert.equal(t.client.room.name, "Renamed");
   assert.equal(t.client.lastSeq, 900);
 });
 
 test("a gap in seq is closed by a re-join with last_seq, and the event that showed it follows the missed ones", async () => {
-  const t = newClient();
-  await t.client.connect();
+  const t = await joined(room(10));
   const c = t.c;
-  c.answers.join_room = { ok: true, room: room(10), chat_history: [] };
-  await t.client.join(ROOM);
   const seen = record(t.client, ["new_reaction"]);
   c.answers.join_room = p => ({
     ok: true, room: room(12), chat_history: [],
@@ -199,10 +196,7 @@ test("a gap in seq is closed by a re-join with last_seq, and the event that show
 });
 
 test("a connection closed for good is restarted with a fresh token, and the room re-joined", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(2), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(2));
   const before = t.tokens.calls;
   const seen = record(t.client, ["reconnecting", "reconnected", "disconnected"]);
   t.c.failStarts = 1; // the first attempt fails, the second one works
@@ -216,10 +210,7 @@ test("a connection closed for good is restarted with a fresh token, and the room
 });
 
 test("a connection that cannot come back says disconnected; reconnect() tries again", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(2), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(2));
   const seen = record(t.client, ["reconnecting", "disconnected", "reconnected"]);
   t.c.failStarts = 3;
   await t.c.close();
@@ -231,10 +222,7 @@ test("a connection that cannot come back says disconnected; reconnect() tries ag
 });
 
 test("an unauthorized ack (the token expired) reconnects with a fresh token and tries once more", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(1), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(1));
   let refused = 1;
   t.c.answers.chat_message = () => (refused-- > 0 ? { ok: false, error: "unauthorized", message: "expired" } : { ok: true, message: { message_id: "m" } });
   const starts = t.c.starts;
@@ -249,10 +237,7 @@ test("an unauthorized ack (the token expired) reconnects with a fresh token and 
 });
 
 test("kicked and room_closed: the client stops following the room and says left", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(1), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(1));
   const left = [];
   t.client.on("left", e => left.push(e.reason));
   t.c.emit("kicked", { room_id: ROOM, banned: true });
@@ -268,10 +253,7 @@ test("kicked and room_closed: the client stops following the room and says left"
 });
 
 test("a rejected re-join (banned while away) says left with the ack", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(1), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(1));
   const left = [];
   t.client.on("left", e => left.push(e));
   t.c.answers.join_room = { ok: false, error: "banned", message: "banned" };
@@ -282,10 +264,7 @@ test("a rejected re-join (banned while away) says left with the ack", async () =
 });
 
 test("member_status fills participants[].sync; the ack of update_playback updates the room's playback state", async () => {
-  const t = newClient();
-  await t.client.connect();
-  t.c.answers.join_room = { ok: true, room: room(1), chat_history: [] };
-  await t.client.join(ROOM);
+  const t = await joined(room(1));
   t.c.emit("member_status", { room_id: ROOM, members: [{ user_id: "ana", drift_ms: 12.5, rtt_ms: 30, status: "buffering" }] });
   assert.deepEqual(t.client.room.participants[0].sync, { drift_ms: 12.5, rtt_ms: 30, status: "buffering" });
   assert.equal(t.client.lastSeq, 1, "member_status has no seq");
