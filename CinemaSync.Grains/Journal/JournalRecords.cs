@@ -4,10 +4,12 @@ namespace CinemaSync.Grains.Journal;
 /// One room event as the journal keeps it: its position <paramref name="Seq"/> in the room's
 /// journal, a type name and the payload (UTF-8 JSON). The store never looks inside the payload.
 /// </summary>
-public sealed record JournalEvent(long Seq, string Type, byte[] Payload);
+[GenerateSerializer, Immutable]
+public sealed record JournalEvent([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] byte[] Payload);
 
 /// <summary>The room state as of <paramref name="Seq"/> (every event up to it applied), opaque to the store.</summary>
-public sealed record JournalSnapshot(long Seq, string Type, byte[] Payload)
+[GenerateSerializer, Immutable]
+public sealed record JournalSnapshot([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] byte[] Payload)
 {
     /// <summary>
     /// The type of a snapshot that is a room document written before the journal existed (the
@@ -23,10 +25,16 @@ public sealed record JournalSnapshot(long Seq, string Type, byte[] Payload)
 /// One write to a room's journal, atomic on SQLite: <paramref name="Events"/> (consecutive seqs,
 /// possibly none), optionally a <paramref name="Snapshot"/>, and the events up to
 /// <paramref name="TrimThrough"/> deleted (0: none). The write is refused with
-/// <see cref="JournalConflictException"/> when a seq of <paramref name="Events"/> is already taken,
-/// or, for a write without events, when the journal already reaches the snapshot's seq.
+/// <see cref="JournalConflictException"/> when a seq of <paramref name="Events"/> is already taken;
+/// a snapshot written alone is refused when the journal is already past its seq, and with
+/// <paramref name="Create"/> when the room exists at all.
 /// </summary>
-public sealed record JournalAppend(IReadOnlyList<JournalEvent> Events, JournalSnapshot? Snapshot = null, long TrimThrough = 0)
+[GenerateSerializer, Immutable]
+public sealed record JournalAppend(
+    [property: Id(0)] IReadOnlyList<JournalEvent> Events,
+    [property: Id(1)] JournalSnapshot? Snapshot = null,
+    [property: Id(2)] long TrimThrough = 0,
+    [property: Id(3)] bool Create = false)
 {
     public long LastSeq => Events.Count > 0 ? Events[^1].Seq : Snapshot?.Seq ?? 0;
 
@@ -38,6 +46,8 @@ public sealed record JournalAppend(IReadOnlyList<JournalEvent> Events, JournalSn
     {
         if (Events.Count == 0 && Snapshot is null)
             throw new ArgumentException("An append carries events, a snapshot, or both.");
+        if (Create && Events.Count > 0)
+            throw new ArgumentException("A room is created by a snapshot alone.");
         for (var i = 0; i < Events.Count; i++)
         {
             var e = Events[i];
@@ -54,7 +64,8 @@ public sealed record JournalAppend(IReadOnlyList<JournalEvent> Events, JournalSn
 }
 
 /// <summary>What a room starts from: its latest snapshot (null for a new room) and every event after it, in order.</summary>
-public sealed record JournalLoad(JournalSnapshot? Snapshot, IReadOnlyList<JournalEvent> Events)
+[GenerateSerializer, Immutable]
+public sealed record JournalLoad([property: Id(0)] JournalSnapshot? Snapshot, [property: Id(1)] IReadOnlyList<JournalEvent> Events)
 {
     public static JournalLoad Empty { get; } = new(null, []);
 

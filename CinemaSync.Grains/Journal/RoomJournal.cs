@@ -31,11 +31,17 @@ public sealed class RoomJournal(IJournalStore store, string roomId, RoomJournalO
     /// state once they are applied; it is called only when a snapshot is due. A failed append leaves
     /// the counters as they were (the caller reloads or retries).
     /// </summary>
-    public async Task AppendAsync(IReadOnlyList<JournalEvent> events, Func<JournalSnapshot> snapshotAfter, CancellationToken cancellationToken = default)
+    /// <param name="forceSnapshot">Write a snapshot whatever the counts (the decision changed what no event carries).</param>
+    public async Task AppendAsync(IReadOnlyList<JournalEvent> events, Func<JournalSnapshot> snapshotAfter, bool forceSnapshot = false, CancellationToken cancellationToken = default)
     {
+        if (events.Count == 0)
+        {
+            await SnapshotAsync(snapshotAfter(), create: false, cancellationToken);
+            return;
+        }
         var count = _eventsSinceSnapshot + events.Count;
         var bytes = _bytesSinceSnapshot + events.Sum(e => (long)e.Payload.Length);
-        var due = _snapshotDue || count >= options.SnapshotEveryEvents || bytes >= options.SnapshotAfterBytes;
+        var due = forceSnapshot || _snapshotDue || count >= options.SnapshotEveryEvents || bytes >= options.SnapshotAfterBytes;
         JournalAppend append;
         if (due)
         {
@@ -51,10 +57,13 @@ public sealed class RoomJournal(IJournalStore store, string roomId, RoomJournalO
         (_eventsSinceSnapshot, _bytesSinceSnapshot, _snapshotDue) = due ? (0, 0, false) : (count, bytes, false);
     }
 
-    /// <summary>Writes a snapshot alone (a room's creation, seq 0); refused when the room already exists.</summary>
-    public async Task CreateAsync(JournalSnapshot snapshot, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes a snapshot alone: with <paramref name="create"/> a room's first write, refused when the
+    /// room exists; otherwise refused when the journal is already past the snapshot's seq.
+    /// </summary>
+    public async Task SnapshotAsync(JournalSnapshot snapshot, bool create, CancellationToken cancellationToken = default)
     {
-        await store.AppendAsync(roomId, new JournalAppend([], snapshot), cancellationToken);
+        await store.AppendAsync(roomId, new JournalAppend([], snapshot, TrimThrough(snapshot.Seq), create), cancellationToken);
         (_eventsSinceSnapshot, _bytesSinceSnapshot, _snapshotDue) = (0, 0, false);
     }
 

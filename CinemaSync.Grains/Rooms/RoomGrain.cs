@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms.Core;
 using CinemaSync.Grains.Security;
 using Microsoft.Extensions.Logging;
@@ -10,33 +11,37 @@ namespace CinemaSync.Grains.Rooms;
 
 /// <summary>
 /// One room: the adapter of <see cref="RoomCore"/>, which holds every rule. A command is decided by
-/// the core, written through (<see cref="PersistAsync"/>), and only then told to the web nodes, so
-/// no client ever sees an event the store does not have. One timer runs the core's next tick.
+/// the core, appended to the room's journal (<see cref="PersistAsync"/>), and only then told to the
+/// web nodes, so no client ever sees an event the store does not have. The room is rebuilt from the
+/// journal's latest snapshot and the entries after it. One timer runs the core's next tick.
 /// </summary>
 [GrainType("room")]
 public sealed class RoomGrain : Grain, IRoomGrain
 {
-    /// <summary>Events kept in memory for <c>join_room</c> with <c>last_seq</c>.</summary>
-    public const int ResumeWindow = 256;
     /// <summary>The timer wakes at least this often: a due time further away is simply re-armed.</summary>
     private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
 
-    private readonly IPersistentState<RoomState> _state;
+    private readonly IJournalStore _store;
+    private readonly RoomJournalOptions _journalOptions;
     private readonly TimeProvider _clock;
     private readonly ILogger<RoomGrain> _log;
     private readonly RoomGrainOptions _options;
     private RoomNodes _nodes = null!;
-    private readonly RecentRoomEvents _recent = new(ResumeWindow);
+    private RoomJournal _journal = null!;
     private RoomCore _core = null!;
     private IGrainTimer? _timer;
+    /// <summary>The last chat messages, read from the journal at the first join, then kept up as messages are accepted.</summary>
+    private List<ChatMessage>? _chat;
 
     public RoomGrain(
-        [PersistentState(StateNames.Room, StorageNames.Default)] IPersistentState<RoomState> state,
+        IJournalStore store,
+        IOptions<RoomJournalOptions> journalOptions,
         TimeProvider clock,
         IOptions<RoomGrainOptions> options,
         ILogger<RoomGrain> log)
     {
-        _state = state;
+        _store = store;
+        _journalOptions = journalOptions.Value;
         _clock = clock;
         _log = log;
         _options = options.Value;
@@ -46,12 +51,23 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
     private static string NodeId(IRoomObserver node) => RoomNodes.IdOf(node);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        CinemaSyncTelemetry.ActiveRooms.Add(1);
-        _core = new RoomCore(RoomId, _options, _state.State);
+        _journal = new RoomJournal(_store, RoomId, _journalOptions);
+        _core = await LoadAsync(cancellationToken);
         _nodes = new RoomNodes(RoomId, _options.NodeExpiry, _clock, _log);
-        return Task.CompletedTask;
+        CinemaSyncTelemetry.ActiveRooms.Add(1);
+    }
+
+    /// <summary>The room as its journal holds it: the latest snapshot, then every entry after it applied.</summary>
+    private async Task<RoomCore> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var load = await _journal.LoadAsync(cancellationToken);
+        var core = new RoomCore(RoomId, _options, load.Snapshot is { } snapshot ? RoomJournalCodec.StateOf(snapshot) : null);
+        foreach (var entry in load.Events)
+            foreach (var change in RoomJournalCodec.ChangesOf(entry))
+                core.Apply(change);
+        return core;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -82,8 +98,46 @@ public sealed class RoomGrain : Grain, IRoomGrain
         var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : NodeId(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
-        var result = !reply.IsNew && command.LastSeq is { } lastSeq ? _recent.Resume(reply.Result, lastSeq, reply.SeqBefore, _core.State.Seq) : reply.Result;
+        var result = reply.Result with { ChatHistory = await ChatHistoryAsync() };
+        if (!reply.IsNew && command.LastSeq is { } lastSeq) result = await ResumeAsync(result, lastSeq, reply.SeqBefore);
         return RoomResult<JoinResult>.Ok(result);
+    }
+
+    /// <summary>
+    /// The events after <paramref name="lastSeq"/> up to the join (<paramref name="seqBeforeJoin"/>)
+    /// from the journal, or a resync when it no longer holds them all.
+    /// </summary>
+    private async Task<JoinResult> ResumeAsync(JoinResult result, long lastSeq, long seqBeforeJoin)
+    {
+        if (lastSeq >= seqBeforeJoin) return result with { MissedEvents = [] };
+        var entries = await _journal.ReadAfterAsync(lastSeq, seqBeforeJoin);
+        return entries is null
+            ? result with { Resync = true }
+            : result with { MissedEvents = entries.Select(RoomJournalCodec.EventOf).ToList() };
+    }
+
+    /// <summary>
+    /// The last chat messages, from the journal; older ones it no longer holds (trimmed, or from
+    /// before the room was converted) come from the snapshot's copy.
+    /// </summary>
+    private async Task<List<ChatMessage>> ChatHistoryAsync()
+    {
+        if (_chat is null)
+        {
+            var fromJournal = (await _journal.ReadLastAsync(NewChatMessageEvent.EventName, RoomCore.ChatHistoryLength))
+                .Select(e => ((NewChatMessageEvent)RoomJournalCodec.EventOf(e)).Message).ToList();
+            var ids = fromJournal.Select(m => m.MessageId).ToHashSet();
+            var older = _core.State.Chat.Where(m => !ids.Contains(m.MessageId) && (fromJournal.Count == 0 || m.SentAt <= fromJournal[0].SentAt));
+            _chat = [.. older.TakeLast(RoomCore.ChatHistoryLength - fromJournal.Count), .. fromJournal];
+        }
+        return [.. _chat];
+    }
+
+    private void KeepChat(IEnumerable<RoomEvent> events)
+    {
+        if (_chat is null) return;
+        _chat.AddRange(events.OfType<NewChatMessageEvent>().Select(e => e.Message));
+        if (_chat.Count > RoomCore.ChatHistoryLength) _chat.RemoveRange(0, _chat.Count - RoomCore.ChatHistoryLength);
     }
 
     public Task<RoomResult<Done>> LeaveAsync(string userId) => RunAsync(new LeaveRoom(userId));
@@ -122,38 +176,43 @@ public sealed class RoomGrain : Grain, IRoomGrain
     /// <summary>Persists, then tells: the order every accepted change follows. False when the write failed.</summary>
     private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node)
     {
-        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, _core.State)) return false;
+        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events)) return false;
         foreach (var change in decision.Changes) await FollowAsync(change);
-        foreach (var roomEvent in decision.Events) _recent.Add(roomEvent);
+        KeepChat(decision.Events);
         _nodes.Publish(decision, node);
         ArmTimer();
         return true;
     }
 
     /// <summary>
-    /// Every write of the room. Today the whole state; on failure the stored state is read back so
+    /// Every write of the room: one journal entry per event, durable before this returns, with a
+    /// snapshot of the room when one is due. On failure the room is read back from the journal so
     /// that memory never runs ahead of the store (presence comes back with the nodes' re-subscriptions).
     /// </summary>
-    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, RoomState state)
+    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events)
     {
         using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist");
         activity?.SetTag("cinemasync.room_id", RoomId);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _state.State = state;
-            await _state.WriteStateAsync();
+            var (entries, needsSnapshot) = RoomJournalCodec.Encode(changes, events);
+            var state = _core.State;
+            if (entries.Count == 0)
+                await _journal.SnapshotAsync(RoomJournalCodec.Snapshot(state), create: changes.Any(c => c is RoomCreated));
+            else
+                await _journal.AppendAsync(entries, () => RoomJournalCodec.Snapshot(state), needsSnapshot);
             CinemaSyncTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "Room {RoomId}: state write failed; {Count} changes refused", RoomId, changes.Count);
+            _log.LogError(ex, "Room {RoomId}: journal append failed; {Count} changes refused", RoomId, changes.Count);
             try
             {
-                await _state.ReadStateAsync();
-                _core = new RoomCore(RoomId, _options, _state.State);
+                _core = await LoadAsync();
+                _chat = null;
             }
             catch (Exception readError)
             {

@@ -21,7 +21,7 @@ public static class JournalServiceCollectionExtensions
         return services.AddSingleton<IJournalStore>(sp => new MongoJournalStore(options, sp.GetRequiredService<ILogger<MongoJournalStore>>()));
     }
 
-    /// <summary>The journal in memory (tests: nothing survives the process).</summary>
+    /// <summary>The journal in memory, one grain per room, shared by the cluster's silos (tests: nothing survives a restart).</summary>
     public static IServiceCollection AddCinemaSyncMemoryJournal(this IServiceCollection services)
-        => services.AddSingleton<IJournalStore, MemoryJournalStore>();
+        => services.AddSingleton<IJournalStore, GrainMemoryJournalStore>();
 }

@@ -43,7 +43,8 @@ public sealed class MemoryJournalStore : IJournalStore
         lock (_lock)
         {
             var log = _rooms.TryGetValue(roomId, out var found) ? found : new RoomLog();
-            if (append.Events.Count == 0 && found is not null && (log.Snapshot?.Seq >= append.FirstSeq || log.Events.Keys.LastOrDefault() >= append.FirstSeq))
+            var after = append.Create ? -1 : append.FirstSeq;
+            if (append.Events.Count == 0 && found is not null && (log.Snapshot?.Seq > after || (log.Events.Count > 0 && log.Events.Keys[^1] > after)))
                 throw new JournalConflictException(roomId, append.FirstSeq);
             if (append.Events.FirstOrDefault(e => log.Events.ContainsKey(e.Seq)) is { } taken)
                 throw new JournalConflictException(roomId, taken.Seq);

@@ -84,14 +84,7 @@ public sealed class MongoJournalStore : IJournalStore
         var now = new BsonDateTime(DateTime.UtcNow);
         if (append.Events.Count == 0)
         {
-            try
-            {
-                await Snapshots.InsertOneAsync(SnapshotDocument(roomId, append.Snapshot!, now), cancellationToken: cancellationToken);
-            }
-            catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
-            {
-                throw new JournalConflictException(roomId, append.FirstSeq, ex);
-            }
+            await WriteSnapshotAloneAsync(roomId, append, now, cancellationToken);
             return;
         }
 
@@ -123,15 +116,10 @@ public sealed class MongoJournalStore : IJournalStore
 
         if (append.Snapshot is { } snapshot)
         {
-            var filter = Builders<BsonDocument>.Filter.And(
-                Builders<BsonDocument>.Filter.Eq("_id", roomId),
-                Builders<BsonDocument>.Filter.Or(
-                    Builders<BsonDocument>.Filter.Lte("snapshot_seq", snapshot.Seq),
-                    Builders<BsonDocument>.Filter.Exists("snapshot_seq", false)));
             try
             {
                 // Replacing a legacy document (no snapshot_seq) is its conversion.
-                await Snapshots.ReplaceOneAsync(filter, SnapshotDocument(roomId, snapshot, now), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+                await Snapshots.ReplaceOneAsync(NotNewerThan(roomId, snapshot.Seq), SnapshotDocument(roomId, snapshot, now), new ReplaceOptions { IsUpsert = true }, cancellationToken);
             }
             catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
             {
@@ -146,6 +134,39 @@ public sealed class MongoJournalStore : IJournalStore
                 Builders<BsonDocument>.Filter.Lte("seq", append.TrimThrough)), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// A creation inserts the room's document (the unique <c>_id</c> refuses a second one); another
+    /// lone snapshot replaces it unless a newer one is stored or events after it are.
+    /// </summary>
+    private async Task WriteSnapshotAloneAsync(string roomId, JournalAppend append, BsonDateTime now, CancellationToken cancellationToken)
+    {
+        var snapshot = append.Snapshot!;
+        try
+        {
+            if (append.Create)
+            {
+                await Snapshots.InsertOneAsync(SnapshotDocument(roomId, snapshot, now), cancellationToken: cancellationToken);
+                return;
+            }
+            var later = Builders<BsonDocument>.Filter.And(
+                Builders<BsonDocument>.Filter.Eq("room_id", roomId), Builders<BsonDocument>.Filter.Gt("seq", snapshot.Seq));
+            if (await Events.Find(later).Limit(1).AnyAsync(cancellationToken))
+                throw new JournalConflictException(roomId, snapshot.Seq);
+            await Snapshots.ReplaceOneAsync(NotNewerThan(roomId, snapshot.Seq), SnapshotDocument(roomId, snapshot, now), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw new JournalConflictException(roomId, snapshot.Seq, ex);
+        }
+    }
+
+    /// <summary>The room's document unless it holds a newer snapshot (a legacy document holds none).</summary>
+    private static FilterDefinition<BsonDocument> NotNewerThan(string roomId, long seq) => Builders<BsonDocument>.Filter.And(
+        Builders<BsonDocument>.Filter.Eq("_id", roomId),
+        Builders<BsonDocument>.Filter.Or(
+            Builders<BsonDocument>.Filter.Lte("snapshot_seq", seq),
+            Builders<BsonDocument>.Filter.Exists("snapshot_seq", false)));
 
     public async Task<IReadOnlyList<JournalEvent>> ReadAsync(string roomId, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {

@@ -276,8 +276,8 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     private async Task WriteOneAsync(SqliteTransaction transaction, PendingAppend pending, long now)
     {
         var (roomId, append) = (pending.RoomId, pending.Append);
-        if (append.Events.Count == 0 && append.Snapshot is { } created && await ReachesAsync(transaction, roomId, created.Seq))
-            throw new JournalConflictException(roomId, created.Seq);
+        if (append.Events.Count == 0 && await IsPastAsync(transaction, roomId, append.Create ? -1 : append.Snapshot!.Seq))
+            throw new JournalConflictException(roomId, append.Snapshot!.Seq);
 
         if (append.Events.Count > 0)
         {
@@ -326,17 +326,17 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the room already has a snapshot or an event at <paramref name="seq"/> or later, or a legacy document.</summary>
-    private async Task<bool> ReachesAsync(SqliteTransaction transaction, string roomId, long seq)
+    /// <summary>Whether the room has a snapshot or an event after <paramref name="seq"/> (-1: whether it exists, a legacy document included).</summary>
+    private async Task<bool> IsPastAsync(SqliteTransaction transaction, string roomId, long seq)
     {
         await using var command = Command(transaction, """
-            SELECT EXISTS (SELECT 1 FROM room_snapshots WHERE room_id = $room AND seq >= $seq)
-                OR EXISTS (SELECT 1 FROM room_events WHERE room_id = $room AND seq >= $seq);
+            SELECT EXISTS (SELECT 1 FROM room_snapshots WHERE room_id = $room AND seq > $seq)
+                OR EXISTS (SELECT 1 FROM room_events WHERE room_id = $room AND seq > $seq);
             """);
         command.Parameters.AddWithValue("$room", roomId);
         command.Parameters.AddWithValue("$seq", seq);
         if (Convert.ToInt64(await command.ExecuteScalarAsync()) != 0) return true;
-        if (!_hasLegacyTable) return false;
+        if (seq >= 0 || !_hasLegacyTable) return false;
         await using var legacy = Command(transaction, "SELECT EXISTS (SELECT 1 FROM grain_state WHERE state_name = $state AND grain_id = $grain);");
         legacy.Parameters.AddWithValue("$state", LegacyStateName);
         legacy.Parameters.AddWithValue("$grain", LegacyGrainId(roomId));

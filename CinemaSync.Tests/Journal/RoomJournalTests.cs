@@ -43,7 +43,7 @@ public sealed class RoomJournalTests : IAsyncLifetime
     {
         var journal = new RoomJournal(store ?? Store(), Room, options);
         await journal.LoadAsync();
-        await journal.CreateAsync(new JournalSnapshot(0, "room_state", "{\"seq\":0}"u8.ToArray()));
+        await journal.SnapshotAsync(new JournalSnapshot(0, "room_state", "{\"seq\":0}"u8.ToArray()), create: true);
         for (long seq = 1; seq <= through; seq++) await journal.AppendAsync([Event(seq, payloadBytes)], SnapshotAt(seq));
         return journal;
     }

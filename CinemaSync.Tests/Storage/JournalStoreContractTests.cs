@@ -70,7 +70,7 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
     public virtual async Task LoadAsync_ReturnsEveryEventInOrder_WhenAppendedInSeveralWritesBeforeARestart()
     {
         var store = CreateStore();
-        await store.AppendAsync(Room, new JournalAppend([], Snapshot(0)));
+        await store.AppendAsync(Room, new JournalAppend([], Snapshot(0), Create: true));
         await store.AppendAsync(Room, new JournalAppend(Events(1, 1)));
         await store.AppendAsync(Room, new JournalAppend(Events(2, 4, "new_chat_message")));
         await store.AppendAsync("other-room", new JournalAppend(Events(1, 2)));
@@ -114,9 +114,23 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
     public virtual async Task AppendAsync_ThrowsConflict_WhenTheRoomIsCreatedTwice()
     {
         var store = CreateStore();
-        await store.AppendAsync(Room, new JournalAppend([], Snapshot(0)));
+        await store.AppendAsync(Room, new JournalAppend([], Snapshot(0), Create: true));
 
-        await Assert.ThrowsAsync<JournalConflictException>(() => CreateStore().AppendAsync(Room, new JournalAppend([], Snapshot(0))));
+        await Assert.ThrowsAsync<JournalConflictException>(() => CreateStore().AppendAsync(Room, new JournalAppend([], Snapshot(0), Create: true)));
+        await store.AppendAsync("events-only", new JournalAppend(Events(1, 1)));
+        await Assert.ThrowsAsync<JournalConflictException>(() => store.AppendAsync("events-only", new JournalAppend([], Snapshot(0), Create: true)));
+    }
+
+    [Fact]
+    public virtual async Task AppendAsync_ReplacesTheSnapshot_WhenASnapshotAloneIsAtTheEndOfTheJournal()
+    {
+        var store = CreateStore();
+        await store.AppendAsync(Room, new JournalAppend(Events(1, 5), Snapshot(5)));
+        var changed = Snapshot(5) with { Payload = "{\"name\":\"banned someone\"}"u8.ToArray() };
+
+        await store.AppendAsync(Room, new JournalAppend([], changed));
+
+        AssertSnapshot(changed, (await CreateStore().LoadAsync(Room)).Snapshot);
     }
 
     [Fact]

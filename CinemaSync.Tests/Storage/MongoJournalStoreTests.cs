@@ -122,4 +122,7 @@ public sealed class MongoJournalStoreTests : JournalStoreContractTests
 
     [MongoFact]
     public override Task LoadAsync_ReadsTheWholeStateDocument_WhenTheRoomPredatesTheJournal_AndTheFirstWriteConvertsIt() => base.LoadAsync_ReadsTheWholeStateDocument_WhenTheRoomPredatesTheJournal_AndTheFirstWriteConvertsIt();
+
+    [MongoFact]
+    public override Task AppendAsync_ReplacesTheSnapshot_WhenASnapshotAloneIsAtTheEndOfTheJournal() => base.AppendAsync_ReplacesTheSnapshot_WhenASnapshotAloneIsAtTheEndOfTheJournal();
 }

@@ -76,13 +76,13 @@ static async Task<Result> Run(string mode, int members, string directory, BenchO
             foreach (var room in rooms)
             {
                 await journals[room].LoadAsync();
-                await journals[room].CreateAsync(room.Snapshot());
+                await journals[room].SnapshotAsync(room.Snapshot(), create: true);
             }
             command = async (room, i) =>
             {
                 var appended = room.Play(i);
                 long snapshotBytes = 0;
-                await journals[room].AppendAsync([appended], () =>
+                await journals[room].AppendAsync([appended], snapshotAfter: () =>
                 {
                     var snapshot = room.Snapshot();
                     snapshotBytes = snapshot.Payload.Length;
