@@ -37,19 +37,10 @@ public sealed class MongoJournalStore : IJournalStore
 
     public MongoJournalStore(MongoStorageOptions options, ILogger<MongoJournalStore> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            throw new ArgumentException("MongoStorageOptions.ConnectionString (MONGODB_URI) must be set.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.DatabaseName))
-            throw new ArgumentException("MongoStorageOptions.DatabaseName (MONGODB_DB_NAME) must be set.", nameof(options));
+        MongoDatabases.Require(options);
         _options = options;
         _logger = logger;
-        _database = new Lazy<IMongoDatabase>(() =>
-        {
-            var settings = MongoClientSettings.FromConnectionString(options.ConnectionString);
-            settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
-            return new MongoClient(settings).GetDatabase(options.DatabaseName);
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        _database = new Lazy<IMongoDatabase>(() => MongoDatabases.Open(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Name => "mongodb";

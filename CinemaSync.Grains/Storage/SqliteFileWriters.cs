@@ -28,6 +28,22 @@ internal sealed class SqliteFileWriters
     private int _writesSinceCheckpoint;
     private int _checkpointing;
 
+    /// <summary>The connection string every CinemaSync connection to <paramref name="options"/>' file uses.</summary>
+    public static string ConnectionString(SqliteStorageOptions options, bool pooling = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            throw new ArgumentException("SqliteStorageOptions.DataDirectory must be set.", nameof(options));
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = pooling,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
     public static SqliteFileWriters For(string path) => s_byPath.GetOrAdd(Path.GetFullPath(path), _ => new SqliteFileWriters());
 
     public async ValueTask<Releaser> EnterWriteAsync(CancellationToken cancellationToken)

@@ -27,21 +27,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, ILifecyc
 
     public SqliteGrainStorage(string name, SqliteStorageOptions options, ILogger<SqliteGrainStorage> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.DataDirectory))
-            throw new ArgumentException("SqliteStorageOptions.DataDirectory must be set.", nameof(options));
+        _connectionString = SqliteFileWriters.ConnectionString(options);
         _name = name;
         _options = options;
         _logger = logger;
         _file = SqliteFileWriters.For(options.DatabasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
     }
 
     /// <inheritdoc />

@@ -44,24 +44,12 @@ public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     /// </param>
     public SqliteJournalStore(SqliteStorageOptions options, ILogger<SqliteJournalStore> logger, bool fullSync = true)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.DataDirectory))
-            throw new ArgumentException("SqliteStorageOptions.DataDirectory must be set.", nameof(options));
+        _readConnectionString = SqliteFileWriters.ConnectionString(options);
+        _writeConnectionString = SqliteFileWriters.ConnectionString(options, pooling: false);
         _options = options;
         _fullSync = fullSync;
         _logger = logger;
         _file = SqliteFileWriters.For(options.DatabasePath);
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        };
-        _readConnectionString = builder.ToString();
-        builder.Pooling = false;
-        _writeConnectionString = builder.ToString();
     }
 
     public string Name => "sqlite";

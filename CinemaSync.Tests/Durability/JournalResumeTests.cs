@@ -15,13 +15,6 @@ public sealed class JournalResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private static async Task<TestUser> SignInAsync(ServerProcess server, string name)
-    {
-        var response = await server.Http.PostAsJsonAsync("/api/auth/dev", new { display_name = name });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return new TestUser(body.GetProperty("user").Str("user_id"), name, body.Str("token"));
-    }
-
     private static async Task<string> CreateRoomAsync(ServerProcess server, TestUser host)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rooms")
@@ -45,8 +38,8 @@ public sealed class JournalResumeTests : IDisposable
         long lastSeen;
         await using (var server = await ServerProcess.StartAsync(_dataDir))
         {
-            host = await SignInAsync(server, "Host");
-            member = await SignInAsync(server, "Member");
+            host = await server.SignInAsync("Host");
+            member = await server.SignInAsync("Member");
             roomId = await CreateRoomAsync(server, host);
             await using var hostClient = await RoomClient.ConnectAsync(server.BaseAddress, host.Token);
             (await hostClient.JoinAsync(roomId)).AssertOk();
@@ -96,8 +89,8 @@ public sealed class JournalResumeTests : IDisposable
     {
         var retention = new Dictionary<string, string> { ["Journal__RetainEvents"] = "20", ["Journal__SnapshotEveryEvents"] = "5" };
         await using var server = await ServerProcess.StartAsync(_dataDir, retention);
-        var host = await SignInAsync(server, "Host");
-        var member = await SignInAsync(server, "Member");
+        var host = await server.SignInAsync("Host");
+        var member = await server.SignInAsync("Member");
         var roomId = await CreateRoomAsync(server, host);
         await using var hostClient = await RoomClient.ConnectAsync(server.BaseAddress, host.Token);
         (await hostClient.JoinAsync(roomId)).AssertOk();

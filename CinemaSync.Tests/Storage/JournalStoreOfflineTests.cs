@@ -1,4 +1,3 @@
-using System.Reflection;
 using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,21 +9,7 @@ public sealed class JournalStoreOfflineTests
 {
     [Fact]
     public void MongoJournalStoreTests_OverridesEveryContractCase_WhenContractGrows()
-    {
-        var cases = typeof(JournalStoreContractTests)
-            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.GetCustomAttribute<FactAttribute>() is not null)
-            .Select(m => m.Name)
-            .ToList();
-        var guarded = typeof(MongoJournalStoreTests)
-            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.GetCustomAttribute<MongoFactAttribute>(inherit: false) is not null)
-            .Select(m => m.Name)
-            .ToHashSet();
-
-        Assert.NotEmpty(cases);
-        Assert.All(cases, name => Assert.Contains(name, guarded));
-    }
+        => MongoFactAttribute.AssertGuardsEveryCase(typeof(JournalStoreContractTests), typeof(MongoJournalStoreTests));
 
     [Fact]
     public async Task AppendAsync_Throws_WhenTheServerIsUnreachable()
