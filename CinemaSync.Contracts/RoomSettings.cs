@@ -3,8 +3,9 @@ namespace CinemaSync.Contracts;
 [GenerateSerializer, Immutable]
 public sealed record RoomSettings
 {
-    public const int MinParticipants = 2;
-    public const int MaxParticipantsLimit = 1000;
+    /// <summary>The ranges live in <see cref="SettingsValues"/>; these names stay for the callers that use them.</summary>
+    public const int MinParticipants = SettingsValues.MinParticipants;
+    public const int MaxParticipantsLimit = SettingsValues.MaxParticipants;
 
     [Id(0)] public bool ChatEnabled { get; init; } = true;
     [Id(1)] public bool ReactionsEnabled { get; init; } = true;
@@ -15,6 +16,6 @@ public sealed record RoomSettings
     /// <summary>How long the host may be disconnected before host passes to someone connected.</summary>
     [Id(5)] public int HostGraceMs { get; init; } = 30000;
 
-    public const int MinBufferTimeoutMs = 1000, MaxBufferTimeoutMs = 60000;
-    public const int MinHostGraceMs = 5000, MaxHostGraceMs = 600000;
+    public const int MinBufferTimeoutMs = SettingsValues.MinBufferTimeoutMs, MaxBufferTimeoutMs = SettingsValues.MaxBufferTimeoutMs;
+    public const int MinHostGraceMs = SettingsValues.MinHostGraceMs, MaxHostGraceMs = SettingsValues.MaxHostGraceMs;
 }

@@ -10,6 +10,11 @@ public static class ParticipantRoles
 
     /// <summary>Host and co-hosts control playback, the video, the queue and kick members.</summary>
     public static bool CanControl(string role) => role is Host or CoHost;
+
+    public const int RoleMaxLength = 16;
+
+    /// <summary>What <c>set_role</c> may give: the host changes only by transferring host.</summary>
+    public static string? AssignableProblem(string role) => role is CoHost or Member ? null : "must be \"co_host\" or \"member\".";
 }
 
 public static class SyncStatuses

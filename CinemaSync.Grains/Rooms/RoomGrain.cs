@@ -16,46 +16,33 @@ namespace CinemaSync.Grains.Rooms;
 /// journal's latest snapshot and the entries after it. One timer runs the core's next tick.
 /// </summary>
 [GrainType("room")]
-public sealed class RoomGrain : Grain, IRoomGrain
+public sealed class RoomGrain(
+    IJournalStore store,
+    IOptions<RoomJournalOptions> journalOptions,
+    TimeProvider clock,
+    IOptions<RoomGrainOptions> options,
+    ILogger<RoomGrain> log) : Grain, IRoomGrain
 {
     /// <summary>The timer wakes at least this often: a due time further away is simply re-armed.</summary>
     private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
 
-    private readonly IJournalStore _store;
-    private readonly RoomJournalOptions _journalOptions;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<RoomGrain> _log;
-    private readonly RoomGrainOptions _options;
+    private readonly RoomGrainOptions _options = options.Value;
     private RoomNodes _nodes = null!;
-    private RoomJournal _journal = null!;
     private RoomCore _core = null!;
     private IGrainTimer? _timer;
+    private long? _timerDue;
+    private RoomJournal _journal = null!;
     /// <summary>The last chat messages, read from the journal at the first join, then kept up as messages are accepted.</summary>
     private List<ChatMessage>? _chat;
 
-    public RoomGrain(
-        IJournalStore store,
-        IOptions<RoomJournalOptions> journalOptions,
-        TimeProvider clock,
-        IOptions<RoomGrainOptions> options,
-        ILogger<RoomGrain> log)
-    {
-        _store = store;
-        _journalOptions = journalOptions.Value;
-        _clock = clock;
-        _log = log;
-        _options = options.Value;
-    }
-
     private string RoomId => this.GetPrimaryKeyString();
-    private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
-    private static string NodeId(IRoomObserver node) => RoomNodes.IdOf(node);
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _journal = new RoomJournal(_store, RoomId, _journalOptions);
+        _journal = new RoomJournal(store, RoomId, journalOptions.Value);
         _core = await LoadAsync(cancellationToken);
-        _nodes = new RoomNodes(RoomId, _options.NodeExpiry, _clock, _log);
+        _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
         CinemaSyncTelemetry.ActiveRooms.Add(1);
     }
 
@@ -77,7 +64,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     public Task<RoomResult<RoomView>> CreateAsync(CreateRoomCommand command) => RunAsync(new CreateRoom(command, PasswordHasher.Hash));
-    public Task<RoomView?> GetAsync() => Task.FromResult(_core.State.Exists ? _core.View(Now) : null);
+    public Task<RoomView?> GetAsync() => Task.FromResult(_core.Find(Now));
     public Task<RoomLookup?> LookupAsync(string userId) => Task.FromResult(_core.Lookup(userId, Now));
     public Task<string?> RoleOfAsync(string userId) => Task.FromResult(_core.RoleOf(userId));
 
@@ -95,7 +82,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public async Task<RoomResult<JoinResult>> JoinAsync(JoinRoomCommand command)
     {
         var connection = command.Connection;
-        var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : NodeId(connection.Node), command.Invited), connection?.Node);
+        var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : RoomNodes.IdOf(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
         var result = reply.Result with { ChatHistory = await ChatHistoryAsync() };
@@ -160,7 +147,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public Task<RoomResult<Done>> RecordInviteAsync(string userId, long expiresAt) => RunAsync(new RecordInvite(userId, expiresAt));
 
     public async Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections) =>
-        (await RunAsync(new Subscribe(NodeId(node), connections), node)).Value ?? [];
+        (await RunAsync(new Subscribe(RoomNodes.IdOf(node), connections), node)).Value ?? [];
 
     /// <summary>Runs what is due first, so a command never meets a room that time should already have moved on.</summary>
     private async Task<RoomResult<T>> RunAsync<T>(RoomCommand<T> command, IRoomObserver? node = null)
@@ -173,10 +160,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     private async Task TickAsync() => await CommitAsync(_core.Tick(Now), node: null);
 
+    private Task OnTimerAsync()
+    {
+        _timerDue = null; // fired: whatever is due next must arm it again
+        return TickAsync();
+    }
+
     /// <summary>Persists, then tells: the order every accepted change follows. False when the write failed.</summary>
     private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node)
     {
-        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events)) return false;
+        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
         foreach (var change in decision.Changes) await FollowAsync(change);
         KeepChat(decision.Events);
         _nodes.Publish(decision, node);
@@ -185,30 +178,29 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     /// <summary>
-    /// Every write of the room: one journal entry per event, durable before this returns, with a
-    /// snapshot of the room when one is due. On failure the room is read back from the journal so
-    /// that memory never runs ahead of the store (presence comes back with the nodes' re-subscriptions).
+    /// Every write of the room: one journal entry per room event (the event and the changes that led
+    /// to it), durable before this returns, with a snapshot of the room after them when one is due.
+    /// On failure the room is read back from the journal so that memory never runs ahead of the store
+    /// (presence comes back with the nodes' re-subscriptions).
     /// </summary>
-    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events)
+    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState room)
     {
-        using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist");
-        activity?.SetTag("cinemasync.room_id", RoomId);
+        using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist")?.SetTag("cinemasync.room_id", RoomId);
         var started = Stopwatch.GetTimestamp();
         try
         {
             var (entries, needsSnapshot) = RoomJournalCodec.Encode(changes, events);
-            var state = _core.State;
             if (entries.Count == 0)
-                await _journal.SnapshotAsync(RoomJournalCodec.Snapshot(state), create: changes.Any(c => c is RoomCreated));
+                await _journal.SnapshotAsync(RoomJournalCodec.Snapshot(room), create: changes.Any(c => c is RoomCreated));
             else
-                await _journal.AppendAsync(entries, () => RoomJournalCodec.Snapshot(state), needsSnapshot);
+                await _journal.AppendAsync(entries, () => RoomJournalCodec.Snapshot(room), needsSnapshot);
             CinemaSyncTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "Room {RoomId}: journal append failed; {Count} changes refused", RoomId, changes.Count);
+            log.LogError(ex, "Room {RoomId}: journal append failed; {Count} changes refused", RoomId, changes.Count);
             try
             {
                 _core = await LoadAsync();
@@ -216,7 +208,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             }
             catch (Exception readError)
             {
-                _log.LogError(readError, "Room {RoomId}: reload after a failed write failed; deactivating", RoomId);
+                log.LogError(readError, "Room {RoomId}: reload after a failed write failed; deactivating", RoomId);
                 DeactivateOnIdle();
             }
             return false;
@@ -230,21 +222,18 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             case RoomCreated c:
                 await GrainFactory.GetGrain<IUserGrain>(c.HostId).AddRoomAsync(RoomId);
-                _log.LogInformation("Room {RoomId} created by {UserId}", RoomId, c.HostId);
+                log.LogInformation("Room {RoomId} created by {UserId}", RoomId, c.HostId);
                 break;
             case MemberJoined j:
                 await GrainFactory.GetGrain<IUserGrain>(j.UserId).AddRoomAsync(RoomId);
-                _log.LogInformation("Room {RoomId}: {UserId} joined", RoomId, j.UserId);
+                log.LogInformation("Room {RoomId}: {UserId} joined", RoomId, j.UserId);
                 break;
             case MemberLeft l:
-                _log.LogInformation("Room {RoomId}: {UserId} left{Banned}", RoomId, l.UserId, l.Banned ? " (banned)" : "");
+                log.LogInformation("Room {RoomId}: {UserId} left{Banned}", RoomId, l.UserId, l.Banned ? " (banned)" : "");
                 await GrainFactory.GetGrain<IUserGrain>(l.UserId).RemoveRoomAsync(RoomId);
                 break;
-            case HostChanged { By: null } h:
-                _log.LogInformation("Room {RoomId}: host away past the grace period; host passes to {UserId}", RoomId, h.HostId);
-                break;
-            case RoomClosed:
-                _log.LogInformation("Room {RoomId} closed", RoomId);
+            case HostChanged { By: null } or RoomClosed:
+                log.LogInformation("Room {RoomId}: {Change}", RoomId, change);
                 break;
         }
     }
@@ -253,9 +242,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private void ArmTimer()
     {
         var due = _core.NextDue();
+        if (due == _timerDue) return;
+        _timerDue = due;
         var delay = due is { } at ? TimeSpan.FromMilliseconds(Math.Clamp(at - Now, 0, MaxTimerDelayMs)) : Timeout.InfiniteTimeSpan;
         if (_timer is not null) _timer.Change(delay, Timeout.InfiniteTimeSpan);
-        else if (due is not null) _timer = this.RegisterGrainTimer(TickAsync, delay, Timeout.InfiniteTimeSpan);
+        else if (due is not null) _timer = this.RegisterGrainTimer(OnTimerAsync, delay, Timeout.InfiniteTimeSpan);
     }
 
     private static RoomResult<T> Unavailable<T>() =>

@@ -1,5 +1,4 @@
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Rooms;
 using CinemaSync.Grains.Rooms.Core;
 
 namespace CinemaSync.Tests.Rooms;
@@ -31,36 +30,6 @@ public sealed class PlaybackTransitionsTests
     public void Command_DefaultsRateToOne_WhenRateIsMissing()
     {
         Assert.Equal(1, PlaybackTransitions.Command(Paused with { Rate = 2 }, Command(), 5_000, 0).Rate);
-    }
-
-    [Theory]
-    [InlineData("idle", 1, null)]
-    [InlineData("stopped", 1, null)]
-    [InlineData("PLAYING", 1, null)]
-    [InlineData("playing", -0.001, null)]
-    [InlineData("playing", double.NaN, null)]
-    [InlineData("playing", double.PositiveInfinity, null)]
-    [InlineData("playing", 1, 0.24)]
-    [InlineData("playing", 1, 4.01)]
-    [InlineData("playing", 1, double.NaN)]
-    [InlineData("paused", 1, double.NegativeInfinity)]
-    public void Validate_RefusesValuesOutOfRange(string status, double position, double? rate)
-    {
-        Assert.NotNull(PlaybackRules.Validate(Command(status, position, rate)));
-    }
-
-    [Theory]
-    [InlineData(0.25)]
-    [InlineData(4.0)]
-    public void Validate_Accepts_WhenRateIsAtTheBounds(double rate)
-    {
-        Assert.Null(PlaybackRules.Validate(Command(rate: rate)));
-    }
-
-    [Fact]
-    public void Validate_RefusesANegativeBaseVersion()
-    {
-        Assert.NotNull(PlaybackRules.Validate(Command(baseVersion: -1)));
     }
 
     [Fact]

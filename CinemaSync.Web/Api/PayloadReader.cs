@@ -48,7 +48,9 @@ public sealed class PayloadReader
         return false;
     }
 
-    public string? String(string field, bool required = false, int maxLength = 1000, int minLength = 0, bool trim = true)
+    /// <summary>A string of <paramref name="minLength"/>..<paramref name="maxLength"/> code points that passes <paramref name="check"/> (a value rule).</summary>
+    public string? String(string field, bool required = false, int maxLength = 1000, int minLength = 0, bool trim = true,
+        Func<string, string?>? check = null)
     {
         if (!TryGet(field, required, out var value)) return null;
         if (value.ValueKind != JsonValueKind.String)
@@ -58,18 +60,14 @@ public sealed class PayloadReader
         }
         var text = value.GetString()!;
         if (trim) text = text.Trim();
-        var length = TextRules.CodePoints(text);
-        if (length > maxLength)
-        {
-            Fail(field, $"must be at most {maxLength} characters.");
-            return null;
-        }
-        if (length < minLength)
-        {
-            Fail(field, minLength == 1 ? "must not be empty." : $"must be at least {minLength} characters.");
-            return null;
-        }
-        return text;
+        return Passes(field, ValueRules.Length(text, minLength, maxLength) ?? check?.Invoke(text)) ? text : null;
+    }
+
+    private bool Passes(string field, string? problem)
+    {
+        if (problem is null) return true;
+        Fail(field, problem);
+        return false;
     }
 
     public bool? Bool(string field, bool required = false)
@@ -80,24 +78,24 @@ public sealed class PayloadReader
         return null;
     }
 
-    public double? Number(string field, bool required = false)
+    public double? Number(string field, bool required = false, Func<double, string?>? check = null)
     {
         if (!TryGet(field, required, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
-            return number;
+            return Passes(field, check?.Invoke(number)) ? number : null;
         Fail(field, "must be a finite number.");
         return null;
     }
 
-    public long? Integer(string field, bool required = false, long min = long.MinValue, long max = long.MaxValue)
+    public long? Integer(string field, bool required = false, long min = long.MinValue, long max = long.MaxValue) =>
+        Integer(field, n => ValueRules.Between(n, min, max), required);
+
+    /// <summary>An integer that passes <paramref name="check"/> (a value rule).</summary>
+    public long? Integer(string field, Func<long, string?> check, bool required = false)
     {
         if (!TryGet(field, required, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
-        {
-            if (number >= min && number <= max) return number;
-            Fail(field, $"must be between {min} and {max}.");
-            return null;
-        }
+            return Passes(field, check(number)) ? number : null;
         Fail(field, "must be an integer.");
         return null;
     }

@@ -31,7 +31,9 @@ public static class Problems
         return TypedResults.Problem(detail: message, statusCode: StatusOf(code), title: TitleOf(code), extensions: extensions);
     }
 
-    public static ProblemHttpResult Error<T>(RoomResult<T> failed) => Error(failed.Error!, failed.Message ?? failed.Error!);
+    /// <summary>A refused room command; a refusal that carries the playback state (<c>stale_version</c>) gives it as <c>playback_state</c>.</summary>
+    public static ProblemHttpResult Error<T>(RoomResult<T> failed) => Error(failed.Error!, failed.Message ?? failed.Error!,
+        failed.Value is PlaybackState state ? new Dictionary<string, object?> { ["playback_state"] = state } : null);
 
     public static ValidationProblem Invalid(PayloadReader reader) =>
         TypedResults.ValidationProblem(

@@ -1,7 +1,6 @@
 using System.Net;
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Diagnostics;
-using CinemaSync.Grains.Rooms;
+using CinemaSync.Web.Observability;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
 using CinemaSync.Web.GoogleOAuth;
@@ -210,7 +209,7 @@ public static class StreamApi
                     var read = await body.ReadAsync(memory.Length > bufferSize ? memory[..bufferSize] : memory, ct);
                     if (read == 0) break;
                     writer.Advance(read);
-                    CinemaSyncTelemetry.DriveStreamBytes.Add(read);
+                    WebTelemetry.DriveStreamBytes.Add(read);
                     var flushed = await writer.FlushAsync(ct);
                     if (flushed.IsCompleted || flushed.IsCanceled) break; // the client went away
                 }

@@ -1,4 +1,4 @@
-using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Contracts;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -22,10 +22,10 @@ public static class TelemetrySetup
             .ConfigureResource(r => r.AddService("cinemasync-web", serviceVersion: Health.HealthApi.Version))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(CinemaSyncTelemetry.Name, "Microsoft.Orleans")
+                metrics.AddMeter(SharedTelemetry.Name, "Microsoft.Orleans")
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddView(i => i.Unit == "ms" && i.Meter.Name == CinemaSyncTelemetry.Name
+                    .AddView(i => i.Unit == "ms" && i.Meter.Name == SharedTelemetry.Name
                         ? new ExplicitBucketHistogramConfiguration { Boundaries = MillisecondBuckets }
                         : null)
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
@@ -33,7 +33,7 @@ public static class TelemetrySetup
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(CinemaSyncTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application",
+                tracing.AddSource(SharedTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application",
                         "Microsoft.AspNetCore.SignalR.Server")
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"));
                 if (otlp) tracing.AddOtlpExporter();

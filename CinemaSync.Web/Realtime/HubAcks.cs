@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CinemaSync.Contracts;
+using CinemaSync.Web.Api;
 
 namespace CinemaSync.Web.Realtime;
 
@@ -62,5 +63,16 @@ public static class HubAcks
 
     public static Failed Fail(string code, string message) => new(code, message);
 
-    public static Failed Fail<T>(RoomResult<T> result) => new(result.Error!, result.Message ?? result.Error!);
+    /// <summary>The payload's problems, field by field in one line.</summary>
+    public static Failed Invalid(PayloadReader body) => new(ErrorCodes.InvalidPayload, body.Summary);
+
+    /// <summary>A refused room command; a refusal that carries the playback state (<c>stale_version</c>) gives it.</summary>
+    public static Failed Fail<T>(RoomResult<T> result) =>
+        new(result.Error!, result.Message ?? result.Error!) { PlaybackState = result.Value is PlaybackState state ? state : null };
+
+    /// <summary>The ack of a room command: <paramref name="ok"/> of its value, or the refusal.</summary>
+    public static object Of<T>(RoomResult<T> result, Func<T, object> ok) => result.IsOk ? ok(result.Value!) : Fail(result);
+
+    /// <summary>The ack of a room command whose value the client does not need.</summary>
+    public static object Of<T>(RoomResult<T> result) => result.IsOk ? Done.Instance : Fail(result);
 }

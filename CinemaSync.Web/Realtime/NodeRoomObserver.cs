@@ -1,5 +1,5 @@
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Web.Observability;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CinemaSync.Web.Realtime;
@@ -26,9 +26,9 @@ internal sealed class NodeRoomObserver(
 
     private static void Measure(RoomMessage message, int copies)
     {
-        CinemaSyncTelemetry.EventsDelivered.Add(copies);
+        WebTelemetry.EventsDelivered.Add(copies);
         if (message.PublishedAt > 0)
-            CinemaSyncTelemetry.FanOutDuration.Record(TimeSpan.FromTicks(CinemaSyncTelemetry.NowTicks - message.PublishedAt).TotalMilliseconds);
+            WebTelemetry.FanOutDuration.Record(TimeSpan.FromTicks(SharedTelemetry.NowTicks - message.PublishedAt).TotalMilliseconds);
     }
 
     public async Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined)

@@ -1,6 +1,7 @@
 using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Rooms;
+using Microsoft.AspNetCore.SignalR;
 
 namespace CinemaSync.Web.Realtime;
 
@@ -9,10 +10,12 @@ public static class RealtimeSetup
     public static WebApplicationBuilder AddCinemaSyncRealtime(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RealtimeOptions>().Bind(builder.Configuration.GetSection(RealtimeOptions.Section));
-        builder.Services.AddSignalR().AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<RoomHubFilter>();
+        builder.Services.AddSignalR(o => o.AddFilter<RoomHubFilter>()).AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddValidatedSettings<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
         builder.Services.AddSingleton<HubRateLimiter>();
         builder.Services.AddSingleton<InviteTokens>();
+        builder.Services.AddSingleton<RoomGateway>();
         builder.Services.AddSingleton<RoomEventRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomEventRelay>());
         return builder;

@@ -1,5 +1,5 @@
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Web.Observability;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Hosting;
 using Microsoft.AspNetCore.SignalR;
@@ -79,7 +79,7 @@ public sealed class RoomEventRelay(
             if (joined && live && subscription.UserByConnection.TryAdd(connectionId, userId))
             {
                 connectionRooms!.Add(roomId);
-                CinemaSyncTelemetry.JoinedMembers.Add(1);
+                WebTelemetry.JoinedMembers.Add(1);
             }
             DropIfUnused(roomId, subscription);
             return live || !joined;
@@ -94,7 +94,7 @@ public sealed class RoomEventRelay(
             if (_roomsByConnection.TryGetValue(connectionId, out var connectionRooms)) connectionRooms.Remove(roomId);
             if (_rooms.TryGetValue(roomId, out var subscription))
             {
-                if (subscription.UserByConnection.Remove(connectionId)) CinemaSyncTelemetry.JoinedMembers.Add(-1);
+                if (subscription.UserByConnection.Remove(connectionId)) WebTelemetry.JoinedMembers.Add(-1);
                 DropIfUnused(roomId, subscription);
             }
         }
@@ -110,7 +110,7 @@ public sealed class RoomEventRelay(
             foreach (var roomId in connectionRooms)
             {
                 if (!_rooms.TryGetValue(roomId, out var subscription)) continue;
-                if (subscription.UserByConnection.Remove(connectionId)) CinemaSyncTelemetry.JoinedMembers.Add(-1);
+                if (subscription.UserByConnection.Remove(connectionId)) WebTelemetry.JoinedMembers.Add(-1);
                 DropIfUnused(roomId, subscription);
             }
             return connectionRooms;

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Diagnostics;
-using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Auth;
-using CinemaSync.Web.Drive;
 using CinemaSync.Web.Rooms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -12,33 +9,29 @@ using Microsoft.AspNetCore.SignalR;
 namespace CinemaSync.Web.Realtime;
 
 /// <summary>
-/// The realtime API at <c>/hubs/room</c>. Thin: identity from the token, one grain call per
-/// method, an ack for every outcome. Payloads arrive as raw JSON and are validated here, so a
-/// wrongly typed field is an <c>invalid_payload</c> ack rather than a binding exception.
+/// The realtime API at <c>/hubs/room</c>. Thin: identity from the token, one room call per method,
+/// an ack for every outcome. Payloads arrive as raw JSON and are read here, so a wrongly typed field
+/// is an <c>invalid_payload</c> ack rather than a binding exception. Token expiry, rate limits, the
+/// ack metrics and the catch-all are <see cref="RoomHubFilter"/>'s.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(
-    RoomEventRelay relay, HubRateLimiter limiter, InviteTokens invites, DriveMovies drive, TimeProvider clock,
-    ILogger<RoomHub> logger) : Hub
+public sealed class RoomHub(RoomEventRelay relay, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
 {
     public const string Path = "/hubs/room";
 
     public override Task OnConnectedAsync()
     {
-        CinemaSyncTelemetry.Connections.Add(1);
         relay.Connected(Context.ConnectionId);
         return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        CinemaSyncTelemetry.Connections.Add(-1);
-        limiter.Forget(Context.ConnectionId);
         foreach (var roomId in relay.Disconnected(Context.ConnectionId))
         {
             try
             {
-                await Room(roomId).DisconnectAsync(Context.ConnectionId);
+                await rooms.Room(roomId).DisconnectAsync(Context.ConnectionId);
             }
             catch (Exception ex)
             {
@@ -47,97 +40,100 @@ public sealed class RoomHub(
         }
     }
 
-    [HubMethodName("join_room")]
-    public Task<object> JoinRoom(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("join_room"), HubLimit(HubAction.Join)]
+    public async Task<object> JoinRoom(JsonElement payload)
     {
-        var roomId = RoomRequests.ReadRoomId(body);
-        var password = RoomRequests.ReadPassword(body);
-        var lastSeq = body.Integer("last_seq", min: 0);
-        var invite = body.String("invite", maxLength: 512, trim: false);
-        if (!body.IsValid) return Invalid(body);
-        if (invite is not null && !invites.IsValid(invite, roomId!))
+        var body = PayloadReader.Open(payload);
+        if (RoomRequests.ReadJoin(body) is not { } join) return HubAcks.Invalid(body);
+        if (join.Invite is not null && !invites.IsValid(join.Invite, join.RoomId))
             return HubAcks.Fail(ErrorCodes.InvalidInvite, "The invite is not valid for this room, or has expired.");
 
         var connectionId = Context.ConnectionId;
-        var node = relay.BeginJoin(roomId!);
+        var node = relay.BeginJoin(join.RoomId);
         RoomResult<JoinResult>? result = null;
         try
         {
-            result = await RoomJoins.JoinAsync(Room(roomId!), new JoinRoomCommand
+            result = await rooms.JoinAsync(join.RoomId, new JoinRoomCommand
             {
-                User = actor,
+                User = Actor,
                 Connection = new RoomConnection { ConnectionId = connectionId, Node = node },
-                Invited = invite is not null,
-                LastSeq = lastSeq,
-            }, password);
+                Invited = join.Invite is not null,
+                LastSeq = join.LastSeq,
+            }, join.Password);
         }
         finally
         {
-            if (!relay.EndJoin(roomId!, connectionId, actor.UserId, result?.IsOk == true))
-                await Room(roomId!).DisconnectAsync(connectionId);
+            if (!relay.EndJoin(join.RoomId, connectionId, UserId, result?.IsOk == true))
+                await rooms.Room(join.RoomId).DisconnectAsync(connectionId);
         }
-        if (!result.IsOk) return HubAcks.Fail(result);
-        var joined = result.Value!;
-        return new HubAcks.Joined(joined.Room, joined.ChatHistory)
+        return HubAcks.Of(result!, joined => new HubAcks.Joined(joined.Room, joined.ChatHistory)
         {
             MissedEvents = joined.MissedEvents?.Select(e => new HubAcks.MissedEvent(e.Name, e)).ToList(),
             Resync = joined.Resync,
-        };
-    }, HubAction.Join);
+        });
+    }
 
-    [HubMethodName("leave_room")]
-    public Task<object> LeaveRoom(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("leave_room"), HubLimit(HubAction.Leave)]
+    public async Task<object> LeaveRoom(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
-        if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).LeaveAsync(actor.UserId);
-        return result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
-    }, HubAction.Leave);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).LeaveAsync(UserId));
+    }
 
-    [HubMethodName("update_playback")]
-    public Task<object> UpdatePlayback(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("update_playback"), HubLimit(HubAction.Playback)]
+    public async Task<object> UpdatePlayback(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
         var command = RoomRequests.ReadPlayback(body);
-        if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).UpdatePlaybackAsync(actor.UserId, command!);
-        if (result.IsOk) return new HubAcks.Playback(result.Value!);
-        return HubAcks.Fail(result) with { PlaybackState = result.Value };
-    }, HubAction.Playback);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).UpdatePlaybackAsync(UserId, command!), state => new HubAcks.Playback(state));
+    }
 
-    [HubMethodName("chat_message")]
-    public Task<object> ChatMessage(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("chat_message"), HubLimit(HubAction.Chat)]
+    public async Task<object> ChatMessage(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
-        var text = body.String("text", required: true, maxLength: TextRules.ChatMaxLength, minLength: 1);
-        if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).SendChatAsync(actor.UserId, text!);
-        return result.IsOk ? new HubAcks.Chat(result.Value!) : HubAcks.Fail(result);
-    }, HubAction.Chat);
+        var text = RoomRequests.ReadChatText(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).SendChatAsync(UserId, text!), message => new HubAcks.Chat(message));
+    }
 
-    [HubMethodName("reaction")]
-    public Task<object> Reaction(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("reaction"), HubLimit(HubAction.Reaction)]
+    public async Task<object> Reaction(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
-        var emoji = body.String("emoji", required: true, maxLength: TextRules.EmojiMaxLength, minLength: 1);
-        if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).ReactAsync(actor.UserId, emoji!);
-        return result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
-    }, HubAction.Reaction);
+        var emoji = RoomRequests.ReadEmoji(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).ReactAsync(UserId, emoji!));
+    }
 
-    [HubMethodName("sync_time")]
-    public Task<object> SyncTime(JsonElement payload)
+    [HubMethodName("sync_time"), HubLimit(HubAction.SyncTime)]
+    public async Task<object> SyncTime(JsonElement payload)
     {
         var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return Run(payload, async (_, body) =>
-        {
-            var clientTime = body.Number("client_time", required: true);
-            var rtt = body.Integer("rtt_ms", min: 0, max: 60_000);
-            if (!body.IsValid) return Invalid(body);
-            var ack = new HubAcks.SyncTime(clientTime!.Value, receivedAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            if (rtt is { } rttMs) await ReportRttAsync((int)rttMs);
-            return ack;
-        }, HubAction.SyncTime);
+        var body = PayloadReader.Open(payload);
+        var clientTime = body.Number("client_time", required: true);
+        var rtt = RoomRequests.ReadRtt(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        var ack = new HubAcks.SyncTime(clientTime!.Value, receivedAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        if (rtt is { } rttMs) await ReportRttAsync(rttMs);
+        return ack;
+    }
+
+    [HubMethodName("report_status"), HubLimit(HubAction.Status)]
+    public async Task<object> ReportStatus(JsonElement payload)
+    {
+        var body = PayloadReader.Open(payload);
+        var roomId = RoomRequests.ReadRoomId(body);
+        var report = RoomRequests.ReadStatusReport(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        if (report!.RttMs is { } rtt) await ReportRttAsync(rtt);
+        return HubAcks.Of(await rooms.Room(roomId!).ReportStatusAsync(UserId, report));
     }
 
     /// <summary>Tells the rooms of this connection its RTT when its minimum of the last 8 changed.</summary>
@@ -145,161 +141,93 @@ public sealed class RoomHub(
     {
         if (relay.ReportRtt(Context.ConnectionId, rttMs) is not { } changed) return;
         foreach (var roomId in changed.Rooms)
-            await Room(roomId).ReportRttAsync(Context.ConnectionId, changed.RttMs);
+            await rooms.Room(roomId).ReportRttAsync(Context.ConnectionId, changed.RttMs);
     }
 
-    [HubMethodName("report_status")]
-    public Task<object> ReportStatus(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("set_role"), HubLimit(HubAction.Moderation)]
+    public async Task<object> SetRole(JsonElement payload)
     {
-        var roomId = RoomRequests.ReadRoomId(body);
-        var report = RoomRequests.ReadStatusReport(body);
-        if (!body.IsValid) return Invalid(body);
-        if (report!.RttMs is { } rtt) await ReportRttAsync(rtt);
-        return Ack(await Room(roomId!).ReportStatusAsync(actor.UserId, report));
-    }, HubAction.Status);
-
-    [HubMethodName("set_role")]
-    public Task<object> SetRole(JsonElement payload) => Run(payload, async (actor, body) =>
-    {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
         var userId = RoomRequests.ReadUserId(body);
-        var role = body.String("role", required: true, maxLength: 16, trim: false);
-        if (role is not null and not (ParticipantRoles.CoHost or ParticipantRoles.Member)) body.Fail("role", "must be \"co_host\" or \"member\".");
-        if (!body.IsValid) return Invalid(body);
-        return Ack(await Room(roomId!).SetRoleAsync(actor.UserId, userId!, role!));
-    }, HubAction.Moderation);
+        var role = RoomRequests.ReadRole(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).SetRoleAsync(UserId, userId!, role!));
+    }
 
-    [HubMethodName("transfer_host")]
-    public Task<object> TransferHost(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("transfer_host"), HubLimit(HubAction.Moderation)]
+    public async Task<object> TransferHost(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
         var userId = RoomRequests.ReadUserId(body);
-        if (!body.IsValid) return Invalid(body);
-        return Ack(await Room(roomId!).TransferHostAsync(actor.UserId, userId!));
-    }, HubAction.Moderation);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).TransferHostAsync(UserId, userId!));
+    }
 
-    [HubMethodName("kick_member")]
-    public Task<object> KickMember(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("kick_member"), HubLimit(HubAction.Moderation)]
+    public async Task<object> KickMember(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
         var userId = RoomRequests.ReadUserId(body);
         var ban = body.Bool("ban") ?? false;
-        if (!body.IsValid) return Invalid(body);
-        return Ack(await Room(roomId!).KickAsync(actor.UserId, userId!, ban));
-    }, HubAction.Moderation);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).KickAsync(UserId, userId!, ban));
+    }
 
-    [HubMethodName("update_settings")]
-    public Task<object> UpdateSettings(JsonElement payload) => Run(payload, async (actor, body) =>
+    [HubMethodName("update_settings"), HubLimit(HubAction.Moderation)]
+    public async Task<object> UpdateSettings(JsonElement payload)
     {
+        var body = PayloadReader.Open(payload);
         var roomId = RoomRequests.ReadRoomId(body);
         var patch = body.Object("settings", required: true) is { } settings ? RoomRequests.ReadSettingsPatch(settings) : null;
-        if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).UpdateSettingsAsync(actor.UserId, patch!);
-        return result.IsOk ? new HubAcks.SettingsUpdated(result.Value!) : HubAcks.Fail(result);
-    }, HubAction.Moderation);
-
-    [HubMethodName("queue_add")]
-    public Task<object> QueueAdd(JsonElement payload) => Run(payload, async (actor, body) =>
-    {
-        var roomId = RoomRequests.ReadRoomId(body);
-        var source = body.Object("movie_source", required: true) is { } s ? RoomRequests.ReadMovieSource(s) : null;
-        var title = body.String("title", maxLength: TextRules.RoomNameMaxLength * 2);
-        var durationMs = body.Integer("duration_ms", min: 1, max: 7L * 24 * 3600 * 1000);
-        if (!body.IsValid) return Invalid(body);
-        // A Drive file is checked like PUT .../video (readable with the adder's rights, metadata filled in);
-        // someone who may not add is refused by the grain without Drive being asked.
-        if (source is { Type: MovieSourceTypes.GoogleDrive, FileId: not null }
-            && await Room(roomId!).RoleOfAsync(actor.UserId) is { } role && ParticipantRoles.CanControl(role))
-        {
-            try
-            {
-                (source, var movie) = await drive.ResolveVideoAsync(source, actor.UserId, Context.ConnectionAborted);
-                title ??= movie.Name;
-            }
-            catch (DriveException ex)
-            {
-                return HubAcks.Fail(ex.Code, ex.Message);
-            }
-        }
-        var result = await Room(roomId!).QueueAddAsync(actor.UserId, source! with { DurationMs = durationMs ?? source.DurationMs }, title);
-        return result.IsOk ? new HubAcks.QueuedItem(result.Value!) : HubAcks.Fail(result);
-    }, HubAction.Queue);
-
-    [HubMethodName("queue_remove")]
-    public Task<object> QueueRemove(JsonElement payload) => Run(payload, async (actor, body) =>
-    {
-        var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
-        if (!body.IsValid) return Invalid(body);
-        return Ack(await Room(roomId!).QueueRemoveAsync(actor.UserId, itemId!));
-    }, HubAction.Queue);
-
-    [HubMethodName("queue_move")]
-    public Task<object> QueueMove(JsonElement payload) => Run(payload, async (actor, body) =>
-    {
-        var roomId = RoomRequests.ReadRoomId(body);
-        var itemId = body.String("item_id", required: true, maxLength: 64, minLength: 1, trim: false);
-        var index = body.Integer("index", required: true, min: 0, max: 10_000);
-        if (!body.IsValid) return Invalid(body);
-        return Ack(await Room(roomId!).QueueMoveAsync(actor.UserId, itemId!, (int)index!.Value));
-    }, HubAction.Queue);
-
-    [HubMethodName("play_next")]
-    public Task<object> PlayNext(JsonElement payload) => Run(payload, async (actor, body) =>
-    {
-        var roomId = RoomRequests.ReadRoomId(body);
-        if (!body.IsValid) return Invalid(body);
-        var result = await Room(roomId!).PlayNextAsync(actor.UserId);
-        return result.IsOk ? new HubAcks.Playback(result.Value!) : HubAcks.Fail(result);
-    }, HubAction.Queue);
-
-    private static object Ack<T>(RoomResult<T> result) => result.IsOk ? HubAcks.Done.Instance : HubAcks.Fail(result);
-
-    private IRoomGrain Room(string roomId) => relay.RoomGrain(roomId);
-
-    private static object Invalid(PayloadReader body) => HubAcks.Fail(ErrorCodes.InvalidPayload, body.Summary);
-
-    /// <summary>
-    /// Checks the token is still valid and the method's rate limit (every method has one), reads the
-    /// payload, and turns any failure into an ack. A connection that keeps hitting the limit is closed.
-    /// </summary>
-    private async Task<object> Run(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction limited,
-        [System.Runtime.CompilerServices.CallerMemberName] string method = "")
-    {
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["ConnectionId"] = Context.ConnectionId,
-            ["UserId"] = Context.User?.FindFirst("sub")?.Value,
-        });
-        var ack = await RunUnmeasured(payload, handle, limited);
-        CinemaSyncTelemetry.HubAcks.Add(1, new KeyValuePair<string, object?>("method", method),
-            new KeyValuePair<string, object?>("result", ack is HubAcks.Failed failed ? failed.Error : "ok"));
-        return ack;
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).UpdateSettingsAsync(UserId, patch!), merged => new HubAcks.SettingsUpdated(merged));
     }
 
-    private async Task<object> RunUnmeasured(JsonElement payload, Func<Actor, PayloadReader, Task<object>> handle, HubAction limited)
+    [HubMethodName("queue_add"), HubLimit(HubAction.Queue)]
+    public async Task<object> QueueAdd(JsonElement payload)
     {
-        if (Context.User is not { } user || user.IsExpired(clock.GetUtcNow()))
-            return HubAcks.Fail(ErrorCodes.Unauthorized, "The token has expired; sign in again and reconnect.");
-        if (!limiter.TryAcquire(limited, Context.ConnectionId, user.UserId()))
-        {
-            if (limiter.RefusedTooOften(Context.ConnectionId))
-            {
-                logger.LogWarning("Closing connection {ConnectionId}: it kept flooding the hub", Context.ConnectionId);
-                Context.Abort();
-            }
-            return HubAcks.Fail(ErrorCodes.RateLimited, "Too many requests; slow down.");
-        }
         var body = PayloadReader.Open(payload);
-        if (!body.IsValid) return Invalid(body);
-        try
-        {
-            return await handle(user.Actor(), body);
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Hub method failed for connection {ConnectionId}", Context.ConnectionId);
-            return HubAcks.Fail(ErrorCodes.Unavailable, "The server could not complete this request. Try again.");
-        }
+        var roomId = RoomRequests.ReadRoomId(body);
+        var add = RoomRequests.ReadQueueAdd(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.QueueAddAsync(roomId!, UserId, add!, Context.ConnectionAborted), item => new HubAcks.QueuedItem(item));
     }
+
+    [HubMethodName("queue_remove"), HubLimit(HubAction.Queue)]
+    public async Task<object> QueueRemove(JsonElement payload)
+    {
+        var body = PayloadReader.Open(payload);
+        var roomId = RoomRequests.ReadRoomId(body);
+        var itemId = RoomRequests.ReadQueueItemId(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).QueueRemoveAsync(UserId, itemId!));
+    }
+
+    [HubMethodName("queue_move"), HubLimit(HubAction.Queue)]
+    public async Task<object> QueueMove(JsonElement payload)
+    {
+        var body = PayloadReader.Open(payload);
+        var roomId = RoomRequests.ReadRoomId(body);
+        var itemId = RoomRequests.ReadQueueItemId(body);
+        var index = RoomRequests.ReadQueueIndex(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).QueueMoveAsync(UserId, itemId!, index!.Value));
+    }
+
+    [HubMethodName("play_next"), HubLimit(HubAction.Queue)]
+    public async Task<object> PlayNext(JsonElement payload)
+    {
+        var body = PayloadReader.Open(payload);
+        var roomId = RoomRequests.ReadRoomId(body);
+        if (!body.IsValid) return HubAcks.Invalid(body);
+        return HubAcks.Of(await rooms.Room(roomId!).PlayNextAsync(UserId), state => new HubAcks.Playback(state));
+    }
+
+    /// <summary>Who is calling; <see cref="RoomHubFilter"/> lets no call through without a valid token.</summary>
+    private Actor Actor => Context.User!.Actor();
+
+    private string UserId => Context.User!.UserId();
 }

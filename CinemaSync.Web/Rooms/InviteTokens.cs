@@ -10,6 +10,8 @@ namespace CinemaSync.Web.Rooms;
 public sealed class InviteTokens(IOptions<AuthOptions> auth, TimeProvider clock)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(1);
+    public const int MaxLifetimeMinutes = 7 * 24 * 60;
+    public const int MaxLength = 512;
 
     private byte[] Key => SHA256.HashData(Encoding.UTF8.GetBytes("cinemasync-invite:" + auth.Value.JwtSecret));
 

@@ -1,5 +1,4 @@
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Rooms;
 using CinemaSync.Web.Api;
 
 namespace CinemaSync.Web.Rooms;
@@ -7,8 +6,6 @@ namespace CinemaSync.Web.Rooms;
 /// <summary>Turns REST bodies and hub payloads into validated room commands.</summary>
 public static class RoomRequests
 {
-    private const int UrlMaxLength = 2048;
-
     public sealed record CreateRoom(string Name, bool IsPrivate, string? Password, MovieSource MovieSource, RoomSettings Settings);
 
     public static CreateRoom? ReadCreate(PayloadReader body)
@@ -26,11 +23,11 @@ public static class RoomRequests
 
     public static MovieSource? ReadMovieSource(PayloadReader source)
     {
-        var type = source.String("type", required: true, maxLength: 32);
+        var type = source.String("type", required: true, maxLength: MovieSourceValues.TypeMaxLength, check: MovieSourceValues.TypeProblem);
         switch (type)
         {
             case MovieSourceTypes.DirectLink:
-                var url = ReadUrl(source, required: true);
+                var url = ReadUrl(source);
                 return url is null ? null : new MovieSource { Type = type, Url = url };
             case MovieSourceTypes.GoogleDrive:
                 var fileId = ReadFileId(source, required: false);
@@ -38,55 +35,62 @@ public static class RoomRequests
                 return new MovieSource { Type = type, FileId = fileId, Owner = fileId is null ? null : owner };
             case MovieSourceTypes.UploadLater:
                 return new MovieSource { Type = type };
-            case null:
-                return null;
             default:
-                source.Fail("type", "must be \"googleDrive\", \"directLink\" or \"uploadLater\".");
                 return null;
         }
     }
 
-    private static RoomSettings ReadSettings(PayloadReader settings)
-    {
-        var defaults = new RoomSettings();
-        return new RoomSettings
-        {
-            ChatEnabled = settings.Bool("chat_enabled") ?? defaults.ChatEnabled,
-            ReactionsEnabled = settings.Bool("reactions_enabled") ?? defaults.ReactionsEnabled,
-            MaxParticipants = (int)(settings.Integer("max_participants", min: RoomSettings.MinParticipants,
-                max: RoomSettings.MaxParticipantsLimit) ?? defaults.MaxParticipants),
-            WaitForBuffering = settings.Bool("wait_for_buffering") ?? defaults.WaitForBuffering,
-            BufferTimeoutMs = (int)(settings.Integer("buffer_timeout_ms", min: RoomSettings.MinBufferTimeoutMs,
-                max: RoomSettings.MaxBufferTimeoutMs) ?? defaults.BufferTimeoutMs),
-            HostGraceMs = (int)(settings.Integer("host_grace_ms", min: RoomSettings.MinHostGraceMs,
-                max: RoomSettings.MaxHostGraceMs) ?? defaults.HostGraceMs),
-        };
-    }
+    private static RoomSettings ReadSettings(PayloadReader settings) => ReadSettingsPatch(settings).MergeInto(new RoomSettings());
 
     /// <summary><c>update_settings</c>: only the fields given change.</summary>
     public static SettingsPatch ReadSettingsPatch(PayloadReader settings) => new()
     {
         ChatEnabled = settings.Bool("chat_enabled"),
         ReactionsEnabled = settings.Bool("reactions_enabled"),
-        MaxParticipants = (int?)settings.Integer("max_participants", min: RoomSettings.MinParticipants, max: RoomSettings.MaxParticipantsLimit),
+        MaxParticipants = (int?)settings.Integer("max_participants", SettingsValues.MaxParticipantsProblem),
         WaitForBuffering = settings.Bool("wait_for_buffering"),
-        BufferTimeoutMs = (int?)settings.Integer("buffer_timeout_ms", min: RoomSettings.MinBufferTimeoutMs, max: RoomSettings.MaxBufferTimeoutMs),
-        HostGraceMs = (int?)settings.Integer("host_grace_ms", min: RoomSettings.MinHostGraceMs, max: RoomSettings.MaxHostGraceMs),
+        BufferTimeoutMs = (int?)settings.Integer("buffer_timeout_ms", SettingsValues.BufferTimeoutProblem),
+        HostGraceMs = (int?)settings.Integer("host_grace_ms", SettingsValues.HostGraceProblem),
     };
 
     public static StatusReport? ReadStatusReport(PayloadReader body)
     {
-        var state = body.String("state", required: true, maxLength: 16, trim: false);
-        if (state is not null and not (MemberStates.Buffering or MemberStates.Ready or MemberStates.Ended))
-            body.Fail("state", "must be \"buffering\", \"ready\" or \"ended\".");
-        var position = body.Number("position", required: true);
-        if (position < 0) body.Fail("position", "must be 0 or more.");
-        var rtt = body.Integer("rtt_ms", min: 0, max: 60_000);
+        var state = body.String("state", required: true, maxLength: StatusValues.StateMaxLength, trim: false, check: StatusValues.StateProblem);
+        var position = body.Number("position", required: true, check: PlaybackValues.PositionProblem);
+        var rtt = ReadRtt(body);
         if (!body.IsValid) return null;
-        return new StatusReport { State = state!, Position = position!.Value, RttMs = (int?)rtt };
+        return new StatusReport { State = state!, Position = position!.Value, RttMs = rtt };
     }
 
-    public static string? ReadUserId(PayloadReader body) => body.String("user_id", required: true, maxLength: 128, minLength: 1, trim: false);
+    public static int? ReadRtt(PayloadReader body) => (int?)body.Integer("rtt_ms", StatusValues.RttProblem);
+
+    public static string? ReadUserId(PayloadReader body) =>
+        body.String("user_id", required: true, maxLength: TextRules.UserIdMaxLength, minLength: 1, trim: false);
+
+    public static string? ReadRole(PayloadReader body) =>
+        body.String("role", required: true, maxLength: ParticipantRoles.RoleMaxLength, trim: false, check: ParticipantRoles.AssignableProblem);
+
+    public static string? ReadChatText(PayloadReader body) =>
+        body.String("text", required: true, maxLength: TextRules.ChatMaxLength, minLength: 1);
+
+    public static string? ReadEmoji(PayloadReader body) =>
+        body.String("emoji", required: true, maxLength: TextRules.EmojiMaxLength, minLength: 1);
+
+    public static string? ReadQueueItemId(PayloadReader body) =>
+        body.String("item_id", required: true, maxLength: QueueValues.ItemIdMaxLength, minLength: 1, trim: false);
+
+    public sealed record QueueAdd(MovieSource Source, string? Title, long? DurationMs);
+
+    /// <summary><c>queue_add</c>: the source, an optional title, and a duration that wins over the one Drive gives.</summary>
+    public static QueueAdd? ReadQueueAdd(PayloadReader body)
+    {
+        var source = body.Object("movie_source", required: true) is { } s ? ReadMovieSource(s) : null;
+        var title = body.String("title", maxLength: MovieSourceValues.TitleMaxLength);
+        var durationMs = body.Integer("duration_ms", MovieSourceValues.DurationProblem);
+        return body.IsValid ? new QueueAdd(source!, title, durationMs) : null;
+    }
+
+    public static int? ReadQueueIndex(PayloadReader body) => (int?)body.Integer("index", QueueValues.IndexProblem, required: true);
 
     /// <summary><c>PUT /api/rooms/{id}/video</c>: <c>{ file_id, owner }</c> or <c>{ url }</c>.</summary>
     public static MovieSource? ReadVideo(PayloadReader body)
@@ -98,7 +102,7 @@ public static class RoomRequests
         }
         if (body.Has("url"))
         {
-            var url = ReadUrl(body, required: true);
+            var url = ReadUrl(body);
             return body.IsValid ? new MovieSource { Type = MovieSourceTypes.DirectLink, Url = url } : null;
         }
         var fileId = ReadFileId(body, required: true);
@@ -108,57 +112,46 @@ public static class RoomRequests
 
     public static PlaybackCommand? ReadPlayback(PayloadReader body)
     {
-        var status = body.String("status", required: true, maxLength: 16, trim: false);
-        if (status is not null && status is not (PlaybackStatus.Playing or PlaybackStatus.Paused))
-            body.Fail("status", "must be \"playing\" or \"paused\".");
-        var position = body.Number("position", required: true);
-        if (position < 0) body.Fail("position", "must be 0 or more.");
-        var rate = body.Number("rate");
-        if (rate is < PlaybackRules.MinRate or > PlaybackRules.MaxRate)
-            body.Fail("rate", $"must be between {PlaybackRules.MinRate} and {PlaybackRules.MaxRate}.");
-        var baseVersion = body.Integer("base_version", min: 0);
+        var status = body.String("status", required: true, maxLength: PlaybackValues.StatusMaxLength, trim: false, check: PlaybackValues.StatusProblem);
+        var position = body.Number("position", required: true, check: PlaybackValues.PositionProblem);
+        var rate = body.Number("rate", check: PlaybackValues.RateProblem);
+        var baseVersion = body.Integer("base_version", PlaybackValues.BaseVersionProblem);
         if (!body.IsValid) return null;
         return new PlaybackCommand { Status = status!, Position = position!.Value, Rate = rate, BaseVersion = baseVersion };
     }
 
-    public static string? ReadRoomId(PayloadReader body)
+    public static string? ReadRoomId(PayloadReader body) =>
+        body.String("room_id", required: true, maxLength: RoomIds.MaxLength, trim: false, check: RoomIds.Problem);
+
+    /// <summary><c>POST .../invites</c>: <c>expires_in_minutes</c>, a day when not given.</summary>
+    public static TimeSpan ReadInviteLifetime(PayloadReader body) =>
+        body.Integer("expires_in_minutes", min: 1, max: InviteTokens.MaxLifetimeMinutes) is { } minutes
+            ? TimeSpan.FromMinutes(minutes)
+            : InviteTokens.DefaultLifetime;
+
+    /// <summary><c>join_room</c>: the room, its password or an invite, and the last <c>seq</c> a reconnecting client applied.</summary>
+    public sealed record Join(string RoomId, string? Password, string? Invite, long? LastSeq);
+
+    public static Join? ReadJoin(PayloadReader body)
     {
-        var roomId = body.String("room_id", required: true, maxLength: 64, trim: false);
-        if (roomId is not null && !RoomIds.IsWellFormed(roomId))
-        {
-            body.Fail("room_id", "is not a room id.");
-            return null;
-        }
-        return roomId;
+        var roomId = ReadRoomId(body);
+        var password = ReadPassword(body);
+        var lastSeq = body.Integer("last_seq", min: 0);
+        var invite = body.String("invite", maxLength: InviteTokens.MaxLength, trim: false);
+        return body.IsValid ? new Join(roomId!, password, invite, lastSeq) : null;
     }
 
     public static string? ReadPassword(PayloadReader body) =>
         body.String("password", maxLength: TextRules.PasswordMaxLength);
 
-    private static string? ReadUrl(PayloadReader reader, bool required)
-    {
-        var text = reader.String("url", required, maxLength: UrlMaxLength, minLength: required ? 1 : 0);
-        if (text is null) return null;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            return text;
-        reader.Fail("url", "must be an absolute http or https URL.");
-        return null;
-    }
+    private static string? ReadUrl(PayloadReader reader) =>
+        reader.String("url", required: true, maxLength: MovieSourceValues.UrlMaxLength, minLength: 1, check: MovieSourceValues.UrlProblem);
 
-    private static string? ReadFileId(PayloadReader reader, bool required)
-    {
-        var fileId = reader.String("file_id", required, maxLength: 256, minLength: required ? 1 : 0, trim: false);
-        if (fileId is null || fileId.Length == 0) return null;
-        if (fileId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return fileId;
-        reader.Fail("file_id", "is not a Drive file id.");
-        return null;
-    }
+    /// <summary>In a new room's source the file id may be empty: no file yet.</summary>
+    private static string? ReadFileId(PayloadReader reader, bool required) =>
+        reader.String("file_id", required, maxLength: MovieSourceValues.FileIdMaxLength, minLength: required ? 1 : 0, trim: false,
+            check: id => id.Length == 0 ? null : MovieSourceValues.FileIdProblem(id)) is { Length: > 0 } fileId ? fileId : null;
 
-    private static string ReadOwner(PayloadReader reader)
-    {
-        var owner = reader.String("owner", maxLength: 16) ?? "service";
-        if (owner is "service" or "user") return owner;
-        reader.Fail("owner", "must be \"user\" or \"service\".");
-        return "service";
-    }
+    private static string ReadOwner(PayloadReader reader) =>
+        reader.String("owner", maxLength: MovieSourceValues.OwnerMaxLength, check: MovieSourceValues.OwnerProblem) ?? MovieOwners.Service;
 }

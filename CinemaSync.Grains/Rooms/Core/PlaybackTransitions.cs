@@ -50,7 +50,7 @@ public static class PlaybackTransitions
         playing.UpdatedAt + (long)Math.Ceiling(Math.Max(0, durationMs - playing.Position * 1000) / playing.Rate);
 
     /// <summary>
-    /// A host's command, already checked by <see cref="PlaybackRules.Validate"/>. A start or a seek
+    /// A host's command, already checked by <see cref="PlaybackValues.Check"/>. A start or a seek
     /// while playing is scheduled <paramref name="leadMs"/> ahead, so every member starts the same
     /// frame at the same instant.
     /// </summary>

@@ -140,7 +140,7 @@ public sealed partial class RoomCore
         if (RefuseUnlessMember<PlaybackState>(command.UserId, out var participant) is { } refused) return refused;
         if (!ParticipantRoles.CanControl(participant.Role))
             return Fail<PlaybackState>(ErrorCodes.NotHost, "Only the host or a co-host controls playback.");
-        if (PlaybackRules.Validate(command.Command) is { } problem)
+        if (PlaybackValues.Check(command.Command) is { } problem)
             return Fail<PlaybackState>(ErrorCodes.InvalidPayload, problem);
         var current = State.Playback;
         if (command.Command.BaseVersion is { } baseVersion && baseVersion != current.Version)
@@ -249,6 +249,7 @@ public sealed partial class RoomCore
     private RoomResult<Done> ReportStatus(Draft d, ReportStatus command)
     {
         if (RefuseUnlessMember<Done>(command.UserId, out var participant) is { } refused) return refused;
+        if (StatusValues.Check(command.Report) is { } problem) return Fail<Done>(ErrorCodes.InvalidPayload, problem);
         var (userId, report) = (command.UserId, command.Report);
         UpdateSync(d, userId, s => s with
         {
@@ -343,8 +344,8 @@ public sealed partial class RoomCore
     private RoomResult<Done> SetRole(Draft d, SetRole command)
     {
         if (RefuseUnlessController<Done>(command.UserId, hostOnly: true) is { } refused) return refused;
-        if (command.Role is not (ParticipantRoles.CoHost or ParticipantRoles.Member))
-            return Fail<Done>(ErrorCodes.InvalidPayload, "role must be \"co_host\" or \"member\".");
+        if (ParticipantRoles.AssignableProblem(command.Role) is { } problem)
+            return Fail<Done>(ErrorCodes.InvalidPayload, "role " + problem);
         if (State.Participant(command.TargetUserId) is not { } target)
             return Fail<Done>(ErrorCodes.NotMember, "That user is not a member of this room.");
         if (target.Role == ParticipantRoles.Host)
@@ -412,21 +413,9 @@ public sealed partial class RoomCore
     private RoomResult<RoomSettings> UpdateSettings(Draft d, UpdateSettings command)
     {
         if (RefuseUnlessController<RoomSettings>(command.UserId, hostOnly: true) is { } refused) return refused;
-        var (s, patch) = (State.Settings, command.Patch);
-        var merged = s with
-        {
-            ChatEnabled = patch.ChatEnabled ?? s.ChatEnabled,
-            ReactionsEnabled = patch.ReactionsEnabled ?? s.ReactionsEnabled,
-            MaxParticipants = patch.MaxParticipants ?? s.MaxParticipants,
-            WaitForBuffering = patch.WaitForBuffering ?? s.WaitForBuffering,
-            BufferTimeoutMs = patch.BufferTimeoutMs ?? s.BufferTimeoutMs,
-            HostGraceMs = patch.HostGraceMs ?? s.HostGraceMs,
-        };
-        if (merged.MaxParticipants is < RoomSettings.MinParticipants or > RoomSettings.MaxParticipantsLimit
-            || merged.BufferTimeoutMs is < RoomSettings.MinBufferTimeoutMs or > RoomSettings.MaxBufferTimeoutMs
-            || merged.HostGraceMs is < RoomSettings.MinHostGraceMs or > RoomSettings.MaxHostGraceMs)
-            return Fail<RoomSettings>(ErrorCodes.InvalidPayload, "A setting is out of range.");
-        if (merged == s) return Ok(s);
+        var merged = command.Patch.MergeInto(State.Settings);
+        if (SettingsValues.Check(merged) is { } problem) return Fail<RoomSettings>(ErrorCodes.InvalidPayload, problem);
+        if (merged == State.Settings) return Ok(State.Settings);
 
         d.Emit(new SettingsChanged(merged));
         if (!merged.WaitForBuffering && State.Playback.Status == PlaybackStatus.Waiting) Resume(d);

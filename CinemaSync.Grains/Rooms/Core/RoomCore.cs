@@ -103,7 +103,7 @@ public sealed partial class RoomCore
         if (!State.IsActive) return due;
         if (State.Playback.Status == PlaybackStatus.Waiting) At(State.Playback.UpdatedAt + State.Settings.BufferTimeoutMs);
         // With nobody to take over, failover waits for someone to connect (any command re-arms the tick).
-        if (Presence.HostAwaySince is { } since && (Presence.IsConnected(State.HostId) || Heir() is not null))
+        if (Presence.HostAwaySince is { } since && (Presence.IsConnected(State.HostId) || State.Participants.Exists(p => p.UserId != State.HostId && Presence.IsConnected(p.UserId))))
             At(since + State.Settings.HostGraceMs);
         if (State.Queue.Count > 0 && State.Playback.Status == PlaybackStatus.Playing && State.MovieSource.DurationMs is { } duration)
             At(PlaybackTransitions.EndsAt(State.Playback, duration));
@@ -215,6 +215,9 @@ public sealed partial class RoomCore
         Queue = State.Queue.ToList(),
         LastActivityAt = State.LastActivityAt,
     };
+
+    /// <summary>The full room, for the server's own checks; null when there is no such room.</summary>
+    public RoomView? Find(long now) => State.Exists ? View(now) : null;
 
     /// <summary>The room as <paramref name="userId"/> may see it: the full room for a participant only.</summary>
     public RoomLookup? Lookup(string userId, long now)

@@ -10,6 +10,8 @@ public static class TextRules
     public const int RoomNameMaxLength = 100;
     public const int DisplayNameMaxLength = 64;
     public const int PasswordMaxLength = 128;
+    /// <summary>A user id a client names (the target of <c>set_role</c>, <c>kick_member</c>...).</summary>
+    public const int UserIdMaxLength = 128;
 
     public static int CodePoints(string text)
     {
