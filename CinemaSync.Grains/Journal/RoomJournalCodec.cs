@@ -45,6 +45,29 @@ public static class RoomJournalCodec
         return (entries, pending.Count > 0);
     }
 
+    /// <summary>
+    /// Writes one decision: its entries (with a snapshot of <paramref name="after"/> when due or
+    /// needed), or the snapshot alone when no change has an event (a creation writes it as new).
+    /// </summary>
+    public static Task WriteAsync(this RoomJournal journal, IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState after)
+    {
+        var (entries, needsSnapshot) = Encode(changes, events);
+        return entries.Count == 0
+            ? journal.SnapshotAsync(Snapshot(after), create: changes.Any(c => c is RoomCreated))
+            : journal.AppendAsync(entries, () => Snapshot(after), needsSnapshot);
+    }
+
+    /// <summary>The room as the journal holds it: the latest snapshot, then every entry after it applied.</summary>
+    public static async Task<RoomCore> LoadCoreAsync(this RoomJournal journal, RoomGrainOptions options, CancellationToken cancellationToken = default)
+    {
+        var load = await journal.LoadAsync(cancellationToken);
+        var core = new RoomCore(journal.RoomId, options, load.Snapshot is { } snapshot ? StateOf(snapshot) : null);
+        foreach (var entry in load.Events)
+            foreach (var change in ChangesOf(entry))
+                core.Apply(change);
+        return core;
+    }
+
     /// <summary>The durable changes an entry carries, in order.</summary>
     public static IReadOnlyList<RoomChange> ChangesOf(JournalEvent entry) => Read(entry).Changes;
 

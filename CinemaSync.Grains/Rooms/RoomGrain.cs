@@ -32,8 +32,7 @@ public sealed class RoomGrain(
     private IGrainTimer? _timer;
     private long? _timerDue;
     private RoomJournal _journal = null!;
-    /// <summary>The last chat messages, read from the journal at the first join, then kept up as messages are accepted.</summary>
-    private List<ChatMessage>? _chat;
+    private RoomHistory _history = null!;
 
     private string RoomId => this.GetPrimaryKeyString();
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -41,21 +40,12 @@ public sealed class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _journal = new RoomJournal(store, RoomId, journalOptions.Value);
-        _core = await LoadAsync(cancellationToken);
+        _history = new RoomHistory(_journal);
+        _core = await _journal.LoadCoreAsync(_options, cancellationToken);
         _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
         CinemaSyncTelemetry.ActiveRooms.Add(1);
     }
 
-    /// <summary>The room as its journal holds it: the latest snapshot, then every entry after it applied.</summary>
-    private async Task<RoomCore> LoadAsync(CancellationToken cancellationToken = default)
-    {
-        var load = await _journal.LoadAsync(cancellationToken);
-        var core = new RoomCore(RoomId, _options, load.Snapshot is { } snapshot ? RoomJournalCodec.StateOf(snapshot) : null);
-        foreach (var entry in load.Events)
-            foreach (var change in RoomJournalCodec.ChangesOf(entry))
-                core.Apply(change);
-        return core;
-    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -85,46 +75,9 @@ public sealed class RoomGrain(
         var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : RoomNodes.IdOf(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
-        var result = reply.Result with { ChatHistory = await ChatHistoryAsync() };
-        if (!reply.IsNew && command.LastSeq is { } lastSeq) result = await ResumeAsync(result, lastSeq, reply.SeqBefore);
+        var result = reply.Result with { ChatHistory = await _history.ChatAsync(_core.State.Chat) };
+        if (!reply.IsNew && command.LastSeq is { } lastSeq) result = await _history.ResumeAsync(result, lastSeq, reply.SeqBefore);
         return RoomResult<JoinResult>.Ok(result);
-    }
-
-    /// <summary>
-    /// The events after <paramref name="lastSeq"/> up to the join (<paramref name="seqBeforeJoin"/>)
-    /// from the journal, or a resync when it no longer holds them all.
-    /// </summary>
-    private async Task<JoinResult> ResumeAsync(JoinResult result, long lastSeq, long seqBeforeJoin)
-    {
-        if (lastSeq >= seqBeforeJoin) return result with { MissedEvents = [] };
-        var entries = await _journal.ReadAfterAsync(lastSeq, seqBeforeJoin);
-        return entries is null
-            ? result with { Resync = true }
-            : result with { MissedEvents = entries.Select(RoomJournalCodec.EventOf).ToList() };
-    }
-
-    /// <summary>
-    /// The last chat messages, from the journal; older ones it no longer holds (trimmed, or from
-    /// before the room was converted) come from the snapshot's copy.
-    /// </summary>
-    private async Task<List<ChatMessage>> ChatHistoryAsync()
-    {
-        if (_chat is null)
-        {
-            var fromJournal = (await _journal.ReadLastAsync(NewChatMessageEvent.EventName, RoomCore.ChatHistoryLength))
-                .Select(e => ((NewChatMessageEvent)RoomJournalCodec.EventOf(e)).Message).ToList();
-            var ids = fromJournal.Select(m => m.MessageId).ToHashSet();
-            var older = _core.State.Chat.Where(m => !ids.Contains(m.MessageId) && (fromJournal.Count == 0 || m.SentAt <= fromJournal[0].SentAt));
-            _chat = [.. older.TakeLast(RoomCore.ChatHistoryLength - fromJournal.Count), .. fromJournal];
-        }
-        return [.. _chat];
-    }
-
-    private void KeepChat(IEnumerable<RoomEvent> events)
-    {
-        if (_chat is null) return;
-        _chat.AddRange(events.OfType<NewChatMessageEvent>().Select(e => e.Message));
-        if (_chat.Count > RoomCore.ChatHistoryLength) _chat.RemoveRange(0, _chat.Count - RoomCore.ChatHistoryLength);
     }
 
     public Task<RoomResult<Done>> LeaveAsync(string userId) => RunAsync(new LeaveRoom(userId));
@@ -171,7 +124,7 @@ public sealed class RoomGrain(
     {
         if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
         foreach (var change in decision.Changes) await FollowAsync(change);
-        KeepChat(decision.Events);
+        _history.Add(decision.Events);
         _nodes.Publish(decision, node);
         ArmTimer();
         return true;
@@ -189,11 +142,7 @@ public sealed class RoomGrain(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var (entries, needsSnapshot) = RoomJournalCodec.Encode(changes, events);
-            if (entries.Count == 0)
-                await _journal.SnapshotAsync(RoomJournalCodec.Snapshot(room), create: changes.Any(c => c is RoomCreated));
-            else
-                await _journal.AppendAsync(entries, () => RoomJournalCodec.Snapshot(room), needsSnapshot);
+            await _journal.WriteAsync(changes, events, room);
             CinemaSyncTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
@@ -203,8 +152,8 @@ public sealed class RoomGrain(
             log.LogError(ex, "Room {RoomId}: journal append failed; {Count} changes refused", RoomId, changes.Count);
             try
             {
-                _core = await LoadAsync();
-                _chat = null;
+                _core = await _journal.LoadCoreAsync(_options);
+                _history.Forget();
             }
             catch (Exception readError)
             {
