@@ -66,6 +66,17 @@ public sealed record SettingsPatch
     [Id(3)] public bool? WaitForBuffering { get; init; }
     [Id(4)] public int? BufferTimeoutMs { get; init; }
     [Id(5)] public int? HostGraceMs { get; init; }
+
+    /// <summary>The settings with this patch's fields in place of theirs.</summary>
+    public RoomSettings MergeInto(RoomSettings settings) => settings with
+    {
+        ChatEnabled = ChatEnabled ?? settings.ChatEnabled,
+        ReactionsEnabled = ReactionsEnabled ?? settings.ReactionsEnabled,
+        MaxParticipants = MaxParticipants ?? settings.MaxParticipants,
+        WaitForBuffering = WaitForBuffering ?? settings.WaitForBuffering,
+        BufferTimeoutMs = BufferTimeoutMs ?? settings.BufferTimeoutMs,
+        HostGraceMs = HostGraceMs ?? settings.HostGraceMs,
+    };
 }
 
 [GenerateSerializer, Immutable]

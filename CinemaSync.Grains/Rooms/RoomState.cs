@@ -2,7 +2,7 @@ using CinemaSync.Contracts;
 
 namespace CinemaSync.Grains.Rooms;
 
-/// <summary>What a room persists. Connections are not here: web nodes re-announce them.</summary>
+/// <summary>What a room persists: the room core's stored state. Connections are not here: web nodes re-announce them.</summary>
 [GenerateSerializer]
 public sealed class RoomState
 {
@@ -18,7 +18,7 @@ public sealed class RoomState
     [Id(8)] public List<ParticipantState> Participants { get; set; } = [];
     [Id(9)] public PlaybackState Playback { get; set; } = new();
     [Id(10)] public long Seq { get; set; }
-    /// <summary>The last <see cref="RoomGrain.ChatHistoryLength"/> messages, oldest first.</summary>
+    /// <summary>The last <see cref="Core.RoomCore.ChatHistoryLength"/> messages, oldest first.</summary>
     [Id(11)] public List<ChatMessage> Chat { get; set; } = [];
     [Id(12)] public long LastActivityAt { get; set; }
     /// <summary>User ids that may never rejoin.</summary>

@@ -40,20 +40,7 @@ public static class RoomRequests
         }
     }
 
-    private static RoomSettings ReadSettings(PayloadReader settings)
-    {
-        var defaults = new RoomSettings();
-        var patch = ReadSettingsPatch(settings);
-        return new RoomSettings
-        {
-            ChatEnabled = patch.ChatEnabled ?? defaults.ChatEnabled,
-            ReactionsEnabled = patch.ReactionsEnabled ?? defaults.ReactionsEnabled,
-            MaxParticipants = patch.MaxParticipants ?? defaults.MaxParticipants,
-            WaitForBuffering = patch.WaitForBuffering ?? defaults.WaitForBuffering,
-            BufferTimeoutMs = patch.BufferTimeoutMs ?? defaults.BufferTimeoutMs,
-            HostGraceMs = patch.HostGraceMs ?? defaults.HostGraceMs,
-        };
-    }
+    private static RoomSettings ReadSettings(PayloadReader settings) => ReadSettingsPatch(settings).MergeInto(new RoomSettings());
 
     /// <summary><c>update_settings</c>: only the fields given change.</summary>
     public static SettingsPatch ReadSettingsPatch(PayloadReader settings) => new()

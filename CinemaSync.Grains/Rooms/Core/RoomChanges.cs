@@ -1,0 +1,134 @@
+using System.Text.Json.Serialization;
+using CinemaSync.Contracts;
+
+namespace CinemaSync.Grains.Rooms.Core;
+
+/// <summary>
+/// Something that happened to a room: the only input of <see cref="RoomCore.Apply"/>. Each one
+/// carries what it changes (decisions are made before, in <see cref="RoomCore.Decide{T}"/>), so
+/// replaying the accepted changes from an empty room rebuilds the same room.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(RoomCreated), "room_created")]
+[JsonDerivedType(typeof(MemberJoined), "member_joined")]
+[JsonDerivedType(typeof(MemberLeft), "member_left")]
+[JsonDerivedType(typeof(RoomAnnounced), "room_announced")]
+[JsonDerivedType(typeof(PlaybackChanged), "playback_changed")]
+[JsonDerivedType(typeof(ChatPosted), "chat_posted")]
+[JsonDerivedType(typeof(ReactionSent), "reaction_sent")]
+[JsonDerivedType(typeof(VideoChanged), "video_changed")]
+[JsonDerivedType(typeof(SettingsChanged), "settings_changed")]
+[JsonDerivedType(typeof(RoomClosed), "room_closed")]
+[JsonDerivedType(typeof(HostChanged), "host_changed")]
+[JsonDerivedType(typeof(RoleChanged), "role_changed")]
+[JsonDerivedType(typeof(PresenceChanged), "presence_changed")]
+[JsonDerivedType(typeof(QueueChanged), "queue_changed")]
+[JsonDerivedType(typeof(UserBanned), "user_banned")]
+[JsonDerivedType(typeof(InviteRecorded), "invite_recorded")]
+[JsonDerivedType(typeof(ConnectionOpened), "connection_opened")]
+[JsonDerivedType(typeof(ConnectionClosed), "connection_closed")]
+[JsonDerivedType(typeof(NodeSubscribed), "node_subscribed")]
+[JsonDerivedType(typeof(NodeExpired), "node_expired")]
+[JsonDerivedType(typeof(RttReported), "rtt_reported")]
+[JsonDerivedType(typeof(SyncChanged), "sync_changed")]
+[JsonDerivedType(typeof(BufferingChanged), "buffering_changed")]
+[JsonDerivedType(typeof(CatchingUp), "catching_up")]
+[JsonDerivedType(typeof(MemberForgotten), "member_forgotten")]
+[JsonDerivedType(typeof(HostAway), "host_away")]
+[JsonDerivedType(typeof(MemberStatusSent), "member_status_sent")]
+[JsonDerivedType(typeof(PasswordAttempt), "password_attempt")]
+public abstract record RoomChange
+{
+    /// <summary>Server time (epoch ms) when the change was accepted.</summary>
+    public long At { get; init; }
+}
+
+/// <summary>A change the store keeps: the room's durable state is the fold of these.</summary>
+public abstract record DurableChange : RoomChange;
+
+/// <summary>A durable change that is broadcast as one room event; <see cref="Seq"/> is that event's seq.</summary>
+public abstract record NumberedChange : DurableChange
+{
+    public long Seq { get; init; }
+}
+
+/// <summary>A change of presence (connections, sync, buffering...): never stored, rebuilt from the web nodes.</summary>
+public abstract record SoftChange : RoomChange;
+
+public sealed record RoomCreated(string Name, string HostId, string HostName, bool IsPrivate, string? PasswordHash,
+    MovieSource MovieSource, RoomSettings Settings, PlaybackState Playback) : DurableChange;
+
+/// <summary><c>user_joined</c>; a member who joins an emptied room joins as its host.</summary>
+public sealed record MemberJoined(string UserId, string DisplayName, string Role) : NumberedChange;
+
+/// <summary><c>user_left</c>; <see cref="HeirId"/> takes host when the host left.</summary>
+public sealed record MemberLeft(string UserId, bool Banned, string? HeirId) : NumberedChange;
+
+/// <summary><c>room_updated</c> after a change of host: the room as it is now.</summary>
+public sealed record RoomAnnounced : NumberedChange;
+
+/// <summary><c>playback_updated</c>; <see cref="By"/> is null when the server made the transition.</summary>
+public sealed record PlaybackChanged(PlaybackState Playback, string? By) : NumberedChange;
+
+public sealed record ChatPosted(ChatMessage Message) : NumberedChange;
+
+public sealed record ReactionSent(string UserId, string Emoji) : NumberedChange;
+
+/// <summary><c>room_updated</c>: a new video, with the playback that goes with it.</summary>
+public sealed record VideoChanged(MovieSource MovieSource, PlaybackState Playback) : NumberedChange;
+
+/// <summary><c>room_updated</c>: the merged settings.</summary>
+public sealed record SettingsChanged(RoomSettings Settings) : NumberedChange;
+
+public sealed record RoomClosed : NumberedChange;
+
+/// <summary><c>host_changed</c>: the old host becomes a co-host.</summary>
+public sealed record HostChanged(string HostId, string? By) : NumberedChange;
+
+public sealed record RoleChanged(string UserId, string Role) : NumberedChange;
+
+/// <summary><c>presence_changed</c>: a member's first connection came or last one went.</summary>
+public sealed record PresenceChanged(string UserId, bool Connected) : NumberedChange;
+
+public sealed record QueueChanged(IReadOnlyList<QueueItem> Queue) : NumberedChange;
+
+/// <summary>A ban of someone who is not a participant (no event).</summary>
+public sealed record UserBanned(string UserId) : DurableChange;
+
+/// <summary>An invite handed out; invites expired at <see cref="RoomChange.At"/> are dropped.</summary>
+public sealed record InviteRecorded(long ExpiresAt) : DurableChange;
+
+public sealed record ConnectionOpened(string ConnectionId, string UserId, string NodeId) : SoftChange;
+
+/// <summary>A connection went; <see cref="Removed"/>: removed by the room, it stays out until it joins again.</summary>
+public sealed record ConnectionClosed(string ConnectionId, bool Removed) : SoftChange;
+
+/// <summary>A web node re-subscribed: its connections of the room are exactly these.</summary>
+public sealed record NodeSubscribed(string NodeId, IReadOnlyList<LocalConnection> Connections) : SoftChange;
+
+/// <summary>A web node stopped re-subscribing: it goes with its connections.</summary>
+public sealed record NodeExpired(string NodeId) : SoftChange;
+
+public sealed record RttReported(string ConnectionId, int RttMs) : SoftChange;
+
+/// <summary>A member's sync health as the host sees it; marks <c>member_status</c> as due.</summary>
+public sealed record SyncChanged(string UserId, MemberSync Sync) : SoftChange;
+
+/// <summary>A member starts or stops holding the room; a null user clears everyone.</summary>
+public sealed record BufferingChanged(string? UserId, bool Buffering) : SoftChange;
+
+/// <summary>A member that held the room past the timeout cannot hold it again until <see cref="Until"/>.</summary>
+public sealed record CatchingUp(string UserId, long Until) : SoftChange;
+
+/// <summary>A member left: their sync, buffering and catching-up are forgotten.</summary>
+public sealed record MemberForgotten(string UserId) : SoftChange;
+
+/// <summary>The host's last connection went at <see cref="Since"/>; null: the host is back (or host changed).</summary>
+public sealed record HostAway(long? Since) : SoftChange;
+
+public sealed record MemberStatusSent : SoftChange;
+
+public enum PasswordAttemptKind { Counted, Admitted, AdmissionUsed }
+
+/// <summary>A join password was counted, found right (the next join is let in), or that admission was used.</summary>
+public sealed record PasswordAttempt(string UserId, PasswordAttemptKind Kind) : SoftChange;

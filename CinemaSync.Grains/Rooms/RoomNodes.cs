@@ -1,0 +1,62 @@
+using CinemaSync.Contracts;
+using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Rooms.Core;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace CinemaSync.Grains.Rooms;
+
+/// <summary>
+/// The web nodes that have members in one room, and every call the room makes to them: all through
+/// one <see cref="ObserverManager{TIdentity, TObserver}"/>, so a node that stopped re-subscribing
+/// is never called again. One-way calls: a dead node never holds up the room.
+/// </summary>
+internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clock, ILogger log)
+{
+    // Nodes expire on the room's clock, as the core expires their connections.
+    private readonly ObserverManager<string, IRoomObserver> _nodes = new(expiry, log) { GetDateTime = () => clock.GetUtcNow().UtcDateTime };
+
+    public static string IdOf(IRoomObserver node) => node.GetGrainId().ToString();
+
+    /// <summary>Tells the nodes what a decision says: its early notices, its room events, then the rest.</summary>
+    /// <param name="commandNode">The node of the connection that sent the command, if any.</param>
+    public void Publish<T>(Decision<T> decision, IRoomObserver? commandNode)
+    {
+        foreach (var notice in decision.Notices.Where(n => n.BeforeEvents)) Send(notice, commandNode);
+        foreach (var roomEvent in decision.Events) Broadcast(roomEvent);
+        foreach (var notice in decision.Notices.Where(n => !n.BeforeEvents)) Send(notice, commandNode);
+    }
+
+    private void Broadcast(RoomEvent roomEvent)
+    {
+        roomEvent = roomEvent with { PublishedAt = CinemaSyncTelemetry.NowTicks };
+        CinemaSyncTelemetry.EventsPublished.Add(1);
+        log.LogDebug("Room {RoomId}: {Event} seq {Seq}", roomId, roomEvent.Name, roomEvent.Seq);
+        _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
+    }
+
+    private void Send(RoomNotice notice, IRoomObserver? commandNode)
+    {
+        switch (notice)
+        {
+            case NodeListening when commandNode is not null:
+                _nodes.Subscribe(notice.NodeId, commandNode);
+                break;
+            case NodeGone:
+                _nodes.Unsubscribe(notice.NodeId);
+                break;
+            case Directed d:
+                var message = d.Message with { PublishedAt = CinemaSyncTelemetry.NowTicks };
+                Notify(d.NodeId, node => node.OnDirectedAsync(d.ConnectionIds, message));
+                break;
+            case ConnectionJoined j:
+                Notify(j.NodeId, node => node.OnConnectionJoinedAsync(j.ConnectionId, j.Joined));
+                break;
+            case ConnectionRemoved r:
+                Notify(r.NodeId, node => node.OnConnectionRemovedAsync(r.ConnectionId));
+                break;
+        }
+    }
+
+    private void Notify(string nodeId, Func<IRoomObserver, Task> call) => _nodes.Notify(call, node => IdOf(node) == nodeId);
+}
