@@ -1,6 +1,6 @@
 // Browser scenarios for the watch page: headless Debian Chromium driven by playwright-core.
 //
-//   node watchpage.mjs <sync|chat|password|reconnect|autoplay|firebase|nosignin>
+//   node watchpage.mjs <sync|chat|password|reconnect|autoplay|buffering|firebase|nosignin>
 //
 // Environment: CINEMASYNC_URL (the web node, e.g. http://127.0.0.1:5000), CINEMASYNC_VIDEO_URL
 // (a direct link to a test video of at least 40 s), CINEMASYNC_ARTIFACTS (folder for
@@ -11,134 +11,17 @@
 // Normally started by the xunit test CinemaSync.Tests/Browser/WatchPageBrowserTests.cs,
 // which serves the page and the video. Prints progress, then one line `RESULT <json>`;
 // exits 1 with the reason on failure.
-import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import {
+  TOLERANCE_MS, artifacts, base, check, createRoom, expectInSync, fillCreateForm, log, mustEnv, newPage, noPageErrors,
+  runScenario, sample, signIn, signedInPage, sleep, starveVideo, videoReady,
+} from "./helpers.mjs";
 
-const scenario = process.argv[2];
-const base = mustEnv("CINEMASYNC_URL").replace(/\/$/, "");
 // The sync scenario's member may reach the server through a delaying proxy (CINEMASYNC_SYNC_LATENCY_MS).
 const memberBase = (process.env.CINEMASYNC_MEMBER_URL ?? base).replace(/\/$/, "");
 const memberLatencyMs = Number(process.env.CINEMASYNC_MEMBER_LATENCY_MS ?? "0");
-const videoUrl = mustEnv("CINEMASYNC_VIDEO_URL");
-const artifacts = process.env.CINEMASYNC_ARTIFACTS ?? path.resolve("artifacts");
 const measureSeconds = Number(process.env.CINEMASYNC_SYNC_MEASURE ?? "4");
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const TOLERANCE_MS = 150;
-
-function mustEnv(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error(`${name} is not set`);
-    process.exit(2);
-  }
-  return v;
-}
-
-const log = (...args) => console.log(`[${scenario}]`, ...args);
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-
-class Failure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-async function launch() {
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--autoplay-policy=no-user-gesture-required",
-      "--mute-audio",
-    ],
-  });
-}
-
-/** A new page that records script errors (HTTP errors the page expects are not script errors). */
-async function newPage(context) {
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", err => errors.push(String(err)));
-  page.on("console", msg => { if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) errors.push(msg.text()); });
-  page.errors = errors;
-  return page;
-}
-
-/**
- * A signed-in page: opens `path`, signs in with the keyboard (Enter submits). `clockSkewMs`
- * moves the page's monotonic clock (performance.now, which sync.js reads) so that the clock
- * offset estimate has something to find.
- */
-async function signedInPage(browser, name, urlPath = "/", viewport = { width: 1280, height: 800 }, clockSkewMs = 0, origin = base) {
-  const context = await browser.newContext({ viewport });
-  if (clockSkewMs) {
-    await context.addInitScript(skew => {
-      const now = performance.now.bind(performance);
-      performance.now = () => now() + skew;
-    }, clockSkewMs);
-  }
-  const page = await newPage(context);
-  await page.goto(origin + urlPath);
-  await page.locator("#signin-name").fill(name);
-  await page.locator("#signin-name").press("Enter");
-  return page;
-}
-
-async function createRoom(page, options) {
-  await fillCreateForm(page, options);
-  await page.locator("#view-room").waitFor({ state: "visible" });
-  const roomId = new URL(page.url()).searchParams.get("room");
-  check(roomId, "the room page has no ?room= in its address");
-  return roomId;
-}
-
-async function fillCreateForm(page, { name, password, driveFileId }) {
-  await page.locator("#view-lobby").waitFor({ state: "visible" });
-  await page.locator("#create-name").fill(name);
-  if (driveFileId) await page.locator('input[name="create-source"][value="googleDrive"]').check();
-  await page.locator("#create-url").fill(driveFileId ?? videoUrl);
-  if (password) {
-    await page.locator("#create-private").check();
-    await page.locator("#create-password").fill(password);
-  }
-  await page.locator("#create-form button[type=submit]").click();
-}
-
-async function videoReady(page) {
-  await page.waitForFunction(() => document.getElementById("video").readyState >= 1, null, { timeout: 15000 });
-}
-
-/** Both players sampled at (nearly) the same moment; the member's time is projected onto the host's sample time. */
-async function sample(host, member) {
-  const read = () => {
-    const v = document.getElementById("video");
-    return { t: Date.now(), ct: v.currentTime, paused: v.paused, rate: v.playbackRate };
-  };
-  const [h, m] = await Promise.all([host.evaluate(read), member.evaluate(read)]);
-  const playing = !h.paused && !m.paused;
-  const diffMs = ((m.ct - h.ct) - (playing ? ((m.t - h.t) / 1000) * m.rate : 0)) * 1000;
-  return { diffMs, host: h, member: m };
-}
-
-async function expectInSync(host, member, what, samples = 4) {
-  const seen = [];
-  for (let i = 0; i < samples; i++) {
-    const s = await sample(host, member);
-    seen.push(s);
-    await sleep(250);
-  }
-  const worst = Math.max(...seen.map(s => Math.abs(s.diffMs)));
-  log(`${what}: host at ${seen.at(-1).host.ct.toFixed(3)} s, member-host ${seen.map(s => s.diffMs.toFixed(0)).join(", ")} ms`);
-  check(worst < TOLERANCE_MS, `${what}: the member is ${worst.toFixed(0)} ms away from the host (limit ${TOLERANCE_MS} ms)`);
-  return seen;
-}
 
 async function measure(host, member, seconds) {
   const diffs = [];
@@ -161,6 +44,7 @@ async function measure(host, member, seconds) {
     p95_abs_ms: round(abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.95))]),
   };
 }
+
 
 const round = x => Math.round(x * 10) / 10;
 
@@ -300,7 +184,7 @@ async function passwordScenario(browser) {
 
   // Every contract error code has a human message.
   const missing = await guest.evaluate(async () => {
-    const { ERROR_MESSAGES } = await import("/js/api.js");
+    const { ERROR_MESSAGES } = await import("/lib/cinemasync-client.js");
     const codes = ["unauthorized", "forbidden", "invalid_payload", "room_not_found", "room_closed", "invalid_password",
       "not_member", "not_host", "room_full", "banned", "chat_disabled", "reactions_disabled", "stale_version",
       "rate_limited", "google_not_connected", "drive_error", "file_not_found", "unavailable", "invalid_invite", "item_not_found",
@@ -341,9 +225,7 @@ async function reconnectScenario(browser) {
   const member = await context.newPage();
   member.errors = [];
   member.on("pageerror", err => member.errors.push(String(err)));
-  await member.goto(`${base}/?room=${roomId}`);
-  await member.locator("#signin-name").fill("Ivo");
-  await member.locator("#signin-name").press("Enter");
+  await signIn(member, "Ivo", `/?room=${roomId}`);
   await member.locator("#view-room").waitFor({ state: "visible" });
   await videoReady(host);
   await videoReady(member);
@@ -412,6 +294,68 @@ async function autoplayScenario(browser) {
   await expectInSync(host, member, "3 s after the member pressed Start");
   noPageErrors(host, member);
   return { room_id: roomId };
+}
+
+async function bufferingScenario(browser) {
+  const host = await signedInPage(browser, "Lea");
+  const roomId = await createRoom(host, { name: "Slow wifi" });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The first 200 kB of the test video (a few seconds), then nothing until released.
+  const network = await starveVideo(context, 200_000);
+  const member = await newPage(context);
+  await signIn(member, "Max", `/?room=${roomId}`);
+  await member.locator("#view-room").waitFor({ state: "visible" });
+  await videoReady(host);
+  await videoReady(member);
+  const memberId = await member.evaluate(() => window.cinemaSync.session.user.user_id);
+  // Record the report_status payloads the page's client sends to the hub.
+  await member.evaluate(() => {
+    const client = window.cinemaSync.client;
+    const invoke = client.invoke.bind(client);
+    window.__reports = [];
+    client.invoke = (method, payload, options) => {
+      if (method === "report_status") window.__reports.push({ ...payload });
+      return invoke(method, payload, options);
+    };
+  });
+  await host.locator("#participants li").nth(1).waitFor();
+  await member.waitForFunction(() => window.cinemaSync.reporter?.state === "ready", null, { timeout: 10000 });
+
+  log("host presses Play; the member's network has only the first 200 kB of the video");
+  await host.locator("#play-toggle").click();
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => window.__reports.some(r => r.state === "buffering"), null, { timeout: 15000 });
+  const stalledAt = await member.evaluate(() => document.getElementById("video").currentTime);
+  log(`the member's video stalled at ${stalledAt.toFixed(2)} s; the page sent report_status buffering`);
+  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "waiting", null, { timeout: 5000 });
+  await host.waitForFunction(id => window.cinemaSync.room.participants.find(p => p.user_id === id)?.sync?.status === "buffering",
+    memberId, { timeout: 5000 });
+  await host.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 });
+  const viaRest = await host.evaluate(id => window.cinemaSync.api.getRoom(window.cinemaSync.roomId)
+    .then(r => ({ status: r.playback_state.status, member: r.participants.find(p => p.user_id === id).sync })), memberId);
+  check(viaRest.status === "waiting" && viaRest.member.status === "buffering", `the server says ${JSON.stringify(viaRest)}`);
+  log(`the host sees the member buffering (member_status) and the room waiting; GET /api/rooms says ${JSON.stringify(viaRest)}`);
+
+  await sleep(1000);
+  log("the network comes back");
+  network.release();
+  await member.waitForFunction(() => window.__reports.at(-1)?.state === "ready", null, { timeout: 10000 });
+  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "playing", null, { timeout: 5000 });
+  await host.waitForFunction(id => window.cinemaSync.room.participants.find(p => p.user_id === id)?.sync?.status === "ok",
+    memberId, { timeout: 5000 });
+  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 })));
+  const reports = await member.evaluate(() => window.__reports);
+  const buffering = reports.find(r => r.state === "buffering");
+  check(buffering.room_id === roomId && Number.isInteger(buffering.rtt_ms) && buffering.rtt_ms >= 0,
+    `report_status without the room or rtt_ms: ${JSON.stringify(buffering)}`);
+  check(Math.abs(buffering.position - stalledAt) < 1, `report_status position ${buffering.position}, stalled at ${stalledAt}`);
+  log(`the page sent ${reports.map(r => `${r.state} at ${r.position.toFixed(2)} s (rtt ${r.rtt_ms} ms)`).join(", ")}; the room plays again`);
+  await sleep(3000);
+  await expectInSync(host, member, "3 s after the member caught up");
+  noPageErrors(host, member);
+  // The states the page went through (the heartbeat repeats the current one every few seconds).
+  const transitions = reports.map(r => r.state).filter((state, i, all) => i === 0 || all[i - 1] !== state);
+  return { room_id: roomId, stalled_at: stalledAt, reports: reports.map(r => r.state), transitions };
 }
 
 async function firebaseScenario(browser) {
@@ -517,35 +461,9 @@ async function fontsUsed(page, selector) {
   }
 }
 
-function noPageErrors(...pages) {
-  const errors = pages.flatMap(p => p.errors);
-  check(errors.length === 0, `errors in the page: ${errors.join(" | ")}`);
-}
-
 const scenarios = {
   sync: syncScenario, chat: chatScenario, password: passwordScenario, reconnect: reconnectScenario, autoplay: autoplayScenario,
+  buffering: bufferingScenario,
   firebase: firebaseScenario, nosignin: noSignInScenario,
 };
-if (!scenarios[scenario]) {
-  console.error(`usage: node watchpage.mjs <${Object.keys(scenarios).join("|")}>`);
-  process.exit(2);
-}
-
-const browser = await launch();
-let exitCode = 0;
-try {
-  const result = await scenarios[scenario](browser);
-  console.log(`RESULT ${JSON.stringify({ scenario, ok: true, ...result })}`);
-} catch (err) {
-  exitCode = 1;
-  console.log(`FAILED ${err instanceof Failure ? err.message : err.stack ?? err}`);
-  try {
-    mkdirSync(artifacts, { recursive: true });
-    let i = 0;
-    for (const context of browser.contexts())
-      for (const page of context.pages()) await page.screenshot({ path: path.join(artifacts, `failure-${scenario}-${i++}.png`) });
-  } catch { /* best effort */ }
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+await runScenario(scenarios);

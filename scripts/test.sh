@@ -40,7 +40,8 @@ if [ ! -d browser-tests/node_modules/playwright-core ] || [ browser-tests/packag
 fi
 export CINEMASYNC_REQUIRE_BROWSER=1
 
-# The first build also runs npm ci in CinemaSync.Web/ClientApp (the watch page's SignalR and Firebase libraries).
+# The first build also runs npm ci in clients/js (the client package, whose node tests run in the suite) and
+# CinemaSync.Web/ClientApp (the watch page's bundle of it, with SignalR, and Firebase).
 if ! step "building CinemaSync.sln" dotnet build CinemaSync.sln -v minimal -nologo; then
   say "the build failed"
   echo "tests: 0 passed, 1 failed, 0 skipped"

@@ -1,4 +1,5 @@
 using CinemaSync.Contracts;
+using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Grains.Storage;
 using CinemaSync.Grains.Users;
@@ -16,6 +17,7 @@ public static class CinemaSyncSiloExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddValidatedSettings<RoomGrainOptions>(configuration, RoomGrainOptions.Section);
         silo.Services.AddValidatedSettings<UserGrainOptions>(configuration, UserGrainOptions.Section);
+        silo.Services.AddValidatedSettings<RoomJournalOptions>(configuration, RoomJournalOptions.Section);
         // A hub call, the grain call it makes and the storage write appear as one trace.
         silo.AddActivityPropagation();
         silo.AddCinemaSyncStorage(configuration);
@@ -40,14 +42,21 @@ public static class CinemaSyncSiloExtensions
                     o.ConnectionString = mongo.Connection;
                     o.DatabaseName = mongo.Database;
                 });
+                silo.Services.AddCinemaSyncMongoJournal(new MongoStorageOptions
+                {
+                    ConnectionString = mongo.Connection,
+                    DatabaseName = mongo.Database,
+                });
                 silo.Services.AddSingleton<IStartupCheck>(new MongoReachableCheck(mongo, settings.StartupTimeout));
                 break;
             case StorageDescription.Sqlite:
                 silo.AddCinemaSyncSqliteStorage(StorageNames.Default, o => o.DataDirectory = description.Location);
+                silo.Services.AddCinemaSyncSqliteJournal(new SqliteStorageOptions { DataDirectory = description.Location });
                 silo.Services.AddSingleton<IStartupCheck>(new DataDirectoryCheck(description.Location));
                 break;
             default:
                 silo.AddMemoryGrainStorage(StorageNames.Default);
+                silo.Services.AddCinemaSyncMemoryJournal();
                 break;
         }
         silo.Services.TryAddSingleton(settings);

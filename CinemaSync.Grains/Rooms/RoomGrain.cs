@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms.Core;
 using CinemaSync.Grains.Security;
 using Microsoft.Extensions.Logging;
@@ -10,38 +11,41 @@ namespace CinemaSync.Grains.Rooms;
 
 /// <summary>
 /// One room: the adapter of <see cref="RoomCore"/>, which holds every rule. A command is decided by
-/// the core, written through (<see cref="PersistAsync"/>), and only then told to the web nodes, so
-/// no client ever sees an event the store does not have. One timer runs the core's next tick.
+/// the core, appended to the room's journal (<see cref="PersistAsync"/>), and only then told to the
+/// web nodes, so no client ever sees an event the store does not have. The room is rebuilt from the
+/// journal's latest snapshot and the entries after it. One timer runs the core's next tick.
 /// </summary>
 [GrainType("room")]
 public sealed class RoomGrain(
-    [PersistentState(StateNames.Room, StorageNames.Default)] IPersistentState<RoomState> state,
+    IJournalStore store,
+    IOptions<RoomJournalOptions> journalOptions,
     TimeProvider clock,
     IOptions<RoomGrainOptions> options,
     ILogger<RoomGrain> log) : Grain, IRoomGrain
 {
-    /// <summary>Events kept in memory for <c>join_room</c> with <c>last_seq</c>.</summary>
-    public const int ResumeWindow = 256;
     /// <summary>The timer wakes at least this often: a due time further away is simply re-armed.</summary>
     private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
 
     private readonly RoomGrainOptions _options = options.Value;
-    private readonly RecentRoomEvents _recent = new(ResumeWindow);
     private RoomNodes _nodes = null!;
     private RoomCore _core = null!;
     private IGrainTimer? _timer;
     private long? _timerDue;
+    private RoomJournal _journal = null!;
+    private RoomHistory _history = null!;
 
     private string RoomId => this.GetPrimaryKeyString();
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        CinemaSyncTelemetry.ActiveRooms.Add(1);
-        _core = new RoomCore(RoomId, _options, state.State);
+        _journal = new RoomJournal(store, RoomId, journalOptions.Value);
+        _history = new RoomHistory(_journal);
+        _core = await _journal.LoadCoreAsync(_options, cancellationToken);
         _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
-        return Task.CompletedTask;
+        CinemaSyncTelemetry.ActiveRooms.Add(1);
     }
+
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -71,7 +75,8 @@ public sealed class RoomGrain(
         var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : RoomNodes.IdOf(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
-        var result = !reply.IsNew && command.LastSeq is { } lastSeq ? _recent.Resume(reply.Result, lastSeq, reply.SeqBefore, _core.State.Seq) : reply.Result;
+        var result = reply.Result with { ChatHistory = await _history.ChatAsync(_core.State.Chat) };
+        if (!reply.IsNew && command.LastSeq is { } lastSeq) result = await _history.ResumeAsync(result, lastSeq, reply.SeqBefore);
         return RoomResult<JoinResult>.Ok(result);
     }
 
@@ -125,17 +130,17 @@ public sealed class RoomGrain(
     {
         if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
         foreach (var change in decision.Changes) await FollowAsync(change);
-        foreach (var roomEvent in decision.Events) _recent.Add(roomEvent);
+        _history.Add(decision.Events);
         _nodes.Publish(decision, node);
         ArmTimer();
         return true;
     }
 
     /// <summary>
-    /// Every write of the room: the accepted changes, the room events they broadcast, and the room
-    /// after them. This store writes the whole state; an append-only one writes the changes. On
-    /// failure the stored state is read back so that memory never runs ahead of the store (presence
-    /// comes back with the nodes' re-subscriptions).
+    /// Every write of the room: one journal entry per room event (the event and the changes that led
+    /// to it), durable before this returns, with a snapshot of the room after them when one is due.
+    /// On failure the room is read back from the journal so that memory never runs ahead of the store
+    /// (presence comes back with the nodes' re-subscriptions).
     /// </summary>
     private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState room)
     {
@@ -143,19 +148,18 @@ public sealed class RoomGrain(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            state.State = room;
-            await state.WriteStateAsync();
+            await _journal.WriteAsync(changes, events, room);
             CinemaSyncTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "Room {RoomId}: state write failed; {Count} changes refused", RoomId, changes.Count);
+            log.LogError(ex, "Room {RoomId}: journal append failed; {Count} changes refused", RoomId, changes.Count);
             try
             {
-                await state.ReadStateAsync();
-                _core = new RoomCore(RoomId, _options, state.State);
+                _core = await _journal.LoadCoreAsync(_options);
+                _history.Forget();
             }
             catch (Exception readError)
             {

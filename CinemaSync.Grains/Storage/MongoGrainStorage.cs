@@ -26,11 +26,7 @@ public sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
 
     public MongoGrainStorage(string name, MongoStorageOptions options, ILogger<MongoGrainStorage> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            throw new ArgumentException("MongoStorageOptions.ConnectionString (MONGODB_URI) must be set.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.DatabaseName))
-            throw new ArgumentException("MongoStorageOptions.DatabaseName (MONGODB_DB_NAME) must be set.", nameof(options));
+        MongoDatabases.Require(options);
         _name = name;
         _options = options;
         _logger = logger;
@@ -168,11 +164,8 @@ public sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
 
     private IMongoDatabase CreateDatabase()
     {
-        var settings = MongoClientSettings.FromConnectionString(_options.ConnectionString);
-        settings.ServerSelectionTimeout = _options.ServerSelectionTimeout;
-        var client = new MongoClient(settings);
         _logger.LogInformation("MongoDB grain storage {Name} uses database {Database}", _name, _options.DatabaseName);
-        return client.GetDatabase(_options.DatabaseName);
+        return MongoDatabases.Open(_options);
     }
 
     private async Task<IMongoCollection<BsonDocument>> GetCollectionAsync(string stateName, CancellationToken cancellationToken)

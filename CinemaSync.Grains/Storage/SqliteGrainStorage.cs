@@ -22,26 +22,16 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, ILifecyc
     private readonly ILogger<SqliteGrainStorage> _logger;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _initLock = new(1, 1);
-    private readonly FileWriters _file;
+    private readonly SqliteFileWriters _file;
     private volatile bool _initialized;
 
     public SqliteGrainStorage(string name, SqliteStorageOptions options, ILogger<SqliteGrainStorage> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.DataDirectory))
-            throw new ArgumentException("SqliteStorageOptions.DataDirectory must be set.", nameof(options));
+        _connectionString = SqliteFileWriters.ConnectionString(options);
         _name = name;
         _options = options;
         _logger = logger;
-        _file = FileWriters.For(options.DatabasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _file = SqliteFileWriters.For(options.DatabasePath);
     }
 
     /// <inheritdoc />
@@ -119,7 +109,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, ILifecyc
 
         grainState.ETag = newEtag;
         grainState.RecordExists = true;
-        _file.WroteOne(this);
+        _file.WroteOne(_connectionString, _logger);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -277,75 +267,4 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, ILifecyc
             storedEtag ?? string.Empty, currentEtag ?? string.Empty);
 
     internal static string NewEtag() => Guid.NewGuid().ToString("N");
-
-    /// <summary>Copies the WAL into the database file (PASSIVE: never waits for, nor blocks, writers).</summary>
-    private async Task CheckpointAsync()
-    {
-        try
-        {
-            await using var connection = await OpenAsync(CancellationToken.None);
-            await ExecuteAsync(connection, "PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "SQLite grain storage {Name}: WAL checkpoint of {Path} failed; retrying after more writes", _name, DatabasePath);
-        }
-    }
-
-    /// <summary>
-    /// What the writers of one database file in this process share.
-    /// <para>
-    /// Writes take turns here, asynchronously. SQLite lets one writer in at a time; a second one
-    /// got SQLITE_BUSY and slept in SQLite's busy handler (1, 2, 5, 10… ms) holding its thread,
-    /// every write is synchronous underneath, and on a 2-core machine two such sleepers are the
-    /// whole thread pool: the process stalled (sync_time, which touches no grain, saw 380 ms p99
-    /// in the bench). Other processes sharing the file still meet the busy timeout.
-    /// </para>
-    /// <para>
-    /// Checkpoints run in the background. With SQLite's automatic checkpoint, the commit that
-    /// filled the WAL to 1,000 pages copied it into the database and synced the file, inside
-    /// that command's write and while holding the write lock. Now every 500 writes a PASSIVE
-    /// checkpoint runs off the write path. Durability is unchanged: a commit is in the WAL
-    /// before the write returns, and a WAL left behind by a crash is replayed on open.
-    /// </para>
-    /// </summary>
-    private sealed class FileWriters
-    {
-        private const int CheckpointEveryWrites = 500;
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FileWriters> s_byPath = new();
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private int _writesSinceCheckpoint;
-        private int _checkpointing;
-
-        public static FileWriters For(string path) => s_byPath.GetOrAdd(Path.GetFullPath(path), _ => new FileWriters());
-
-        public async ValueTask<Releaser> EnterWriteAsync(CancellationToken cancellationToken)
-        {
-            await _gate.WaitAsync(cancellationToken);
-            return new Releaser(_gate);
-        }
-
-        public void WroteOne(SqliteGrainStorage storage)
-        {
-            if (Interlocked.Increment(ref _writesSinceCheckpoint) < CheckpointEveryWrites) return;
-            if (Interlocked.CompareExchange(ref _checkpointing, 1, 0) != 0) return;
-            Interlocked.Exchange(ref _writesSinceCheckpoint, 0);
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await storage.CheckpointAsync();
-                }
-                finally
-                {
-                    Volatile.Write(ref _checkpointing, 0);
-                }
-            });
-        }
-
-        public readonly struct Releaser(SemaphoreSlim gate) : IDisposable
-        {
-            public void Dispose() => gate.Release();
-        }
-    }
 }

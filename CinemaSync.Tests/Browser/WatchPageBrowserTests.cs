@@ -57,6 +57,15 @@ public sealed class WatchPageBrowserTests(BrowserTestEnvironment env, ITestOutpu
     }
 
     [BrowserFact]
+    public async Task MemberPage_ReportsBuffering_WhenItsVideoStalls_AndTheRoomWaitsThenResumesWhenItIsReady()
+    {
+        var result = await RunAsync("buffering", TimeSpan.FromSeconds(90));
+
+        var transitions = result.GetProperty("transitions").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal(["ready", "buffering", "ready"], transitions);
+    }
+
+    [BrowserFact]
     public async Task WrongPassword_ShowsTheError_AndTheRightOneJoins()
     {
         await RunAsync("password", TimeSpan.FromSeconds(60));

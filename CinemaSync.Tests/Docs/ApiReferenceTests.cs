@@ -1,12 +1,8 @@
 using System.Net.Http.Json;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CinemaSync.Contracts;
 using CinemaSync.Tests.Infrastructure;
-using CinemaSync.Web.Realtime;
-using Microsoft.AspNetCore.SignalR;
 
 namespace CinemaSync.Tests.Docs;
 
@@ -58,10 +54,7 @@ public sealed partial class ApiReferenceTests(ServerFixture fixture) : IClassFix
     [Fact]
     public void ApiReference_NamesEveryHubMethod_WhenComparedWithRoomHub()
     {
-        var methods = typeof(RoomHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType == typeof(RoomHub))
-            .Select(m => m.GetCustomAttribute<HubMethodNameAttribute>()?.Name ?? m.Name)
-            .ToList();
+        var methods = ServerContract.HubMethodNames();
         Assert.NotEmpty(methods);
 
         var missing = methods.Where(name => !Doc.Contains($"`{name}`", StringComparison.Ordinal)).ToList();
@@ -72,11 +65,7 @@ public sealed partial class ApiReferenceTests(ServerFixture fixture) : IClassFix
     [Fact]
     public void ApiReference_NamesEveryServerEvent_WhenComparedWithTheRoomMessages()
     {
-        // The web node sends each message under its Name; every concrete message type has one.
-        var events = typeof(RoomMessage).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(RoomMessage)) && !t.IsAbstract)
-            .Select(t => ((RoomMessage)RuntimeHelpers.GetUninitializedObject(t)).Name)
-            .ToList();
+        var events = ServerContract.EventNames().Select(e => e.Name).ToList();
         Assert.Contains(RoomJoinedEvent.EventName, events);
 
         var missing = events.Where(name => !Doc.Contains($"`{name}`", StringComparison.Ordinal)).ToList();

@@ -12,13 +12,6 @@ public sealed class RestartTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private static async Task<TestUser> SignInAsync(ServerProcess server, string name)
-    {
-        var response = await server.Http.PostAsJsonAsync("/api/auth/dev", new { display_name = name });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return new TestUser(body.GetProperty("user").Str("user_id"), name, body.Str("token"));
-    }
-
     private static async Task<JsonElement> SendAsync(ServerProcess server, HttpMethod method, string path, TestUser user, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -37,8 +30,8 @@ public sealed class RestartTests : IDisposable
         JsonElement before;
         await using (var server = await ServerProcess.StartAsync(_dataDir))
         {
-            host = await SignInAsync(server, "Host");
-            member = await SignInAsync(server, "Member");
+            host = await server.SignInAsync("Host");
+            member = await server.SignInAsync("Member");
             roomId = (await SendAsync(server, HttpMethod.Post, "/api/rooms", host, new
             {
                 name = "Survivor", is_private = true, password = "pw",
@@ -75,7 +68,7 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(["see you after the restart"], ack.GetProperty("chat_history").EnumerateArray().Select(m => m.Str("text")));
         var mine = await SendAsync(restarted, HttpMethod.Get, "/api/rooms/mine", host);
         Assert.Contains(roomId, mine.GetProperty("rooms").EnumerateArray().Select(r => r.Str("room_id")));
-        var stranger = await SignInAsync(restarted, "Stranger");
+        var stranger = await restarted.SignInAsync("Stranger");
         using var wrong = new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{roomId}/join") { Content = JsonContent.Create(new { password = "nope" }) };
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stranger.Token);
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await restarted.Http.SendAsync(wrong)).StatusCode);
@@ -90,7 +83,7 @@ public sealed class RestartTests : IDisposable
         long lastAcked = 0;
         await using (var server = await ServerProcess.StartAsync(_dataDir))
         {
-            host = await SignInAsync(server, "Host");
+            host = await server.SignInAsync("Host");
             roomId = (await SendAsync(server, HttpMethod.Post, "/api/rooms", host, new
             {
                 name = "Crash", movie_source = new { type = "directLink", url = "https://v.test/m.mp4" },

@@ -94,6 +94,7 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         int.TryParse(Environment.GetEnvironmentVariable("CINEMASYNC_SYNC_LATENCY_MS"), out var ms) && ms > 0 ? ms : 0;
 
     private DelayProxy? _memberProxy;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BrowserScenarioSession> _sessions = new();
 
     public async Task InitializeAsync()
     {
@@ -136,51 +137,59 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
     /// adds to or overrides the scenario's variables (e.g. <c>CINEMASYNC_URL</c> for another server).
     /// </summary>
     public async Task<JsonElement> RunPassingScenarioAsync(string scenario, TimeSpan timeout, ITestOutputHelper output,
+        IDictionary<string, string>? environment = null, string script = "watchpage.mjs")
+    {
+        var (exitCode, text) = await RunScenarioAsync(scenario, timeout, environment, script);
+        return Passed(scenario, exitCode, text, output);
+    }
+
+    /// <summary>
+    /// As <see cref="RunPassingScenarioAsync"/>, in the <see cref="BrowserScenarioSession"/> of <paramref name="script"/>
+    /// and <paramref name="environment"/>: one node process and Chromium for every scenario a test class runs there.
+    /// </summary>
+    public async Task<JsonElement> RunPassingInSessionAsync(string script, string scenario, TimeSpan timeout, ITestOutputHelper output,
         IDictionary<string, string>? environment = null)
     {
-        var (exitCode, text) = await RunScenarioAsync(scenario, timeout, environment);
+        var variables = Variables(environment);
+        var key = script + "\n" + string.Join("\n", variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}"));
+        var session = _sessions.GetOrAdd(key, _ => new BrowserScenarioSession(BrowserPrerequisites.BrowserTestsDirectory, script, variables));
+        var (exitCode, text) = await session.RunAsync(scenario, timeout);
+        return Passed(scenario, exitCode, text, output);
+    }
+
+    private static JsonElement Passed(string scenario, int exitCode, string text, ITestOutputHelper output)
+    {
         output.WriteLine(text);
         Assert.True(exitCode == 0, $"browser scenario '{scenario}' failed (exit {exitCode}; screenshots in artifacts/):\n{text}");
         var result = text.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
         return JsonDocument.Parse(result["RESULT ".Length..]).RootElement.Clone();
     }
 
-    /// <summary>Runs one scenario of <c>browser-tests/watchpage.mjs</c>; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    /// <summary>Runs one scenario of a script in <c>browser-tests/</c> (<c>watchpage.mjs</c> unless named); returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunScenarioAsync(string scenario, TimeSpan timeout, IDictionary<string, string>? environment = null,
+        string script = "watchpage.mjs") =>
+        await NodeScript.RunAsync(BrowserPrerequisites.BrowserTestsDirectory, [script, scenario], timeout, Variables(environment));
+
+    /// <summary>The scenarios' environment: this node, the video, the artifacts folder..., with <paramref name="environment"/> on top.</summary>
+    private Dictionary<string, string> Variables(IDictionary<string, string>? environment)
     {
-        var info = new ProcessStartInfo("node", ["watchpage.mjs", scenario])
+        var variables = new Dictionary<string, string>
         {
-            WorkingDirectory = BrowserPrerequisites.BrowserTestsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["CINEMASYNC_URL"] = Server.BaseAddress.ToString(),
+            ["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString(),
+            ["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory,
+            ["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString(),
+            ["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString(),
+            ["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString(),
+            ["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath,
         };
-        info.Environment["CINEMASYNC_URL"] = Server.BaseAddress.ToString();
-        info.Environment["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString();
-        info.Environment["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory;
-        info.Environment["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString();
-        info.Environment["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString();
-        info.Environment["CINEMASYNC_MEMBER_LATENCY_MS"] = MemberLatencyMs.ToString();
-        info.Environment["CHROMIUM_PATH"] = BrowserPrerequisites.ChromiumPath;
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
-        using var node = Process.Start(info)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await node.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            await node.WaitForExitAsync();
-            return (-1, $"timed out after {timeout.TotalSeconds} s\n{await stdout}\n{await stderr}");
-        }
-        return (node.ExitCode, (await stdout) + (await stderr));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
+        return variables;
     }
 
     public async Task DisposeAsync()
     {
+        foreach (var session in _sessions.Values) await session.DisposeAsync();
         if (_memberProxy is not null) await _memberProxy.DisposeAsync();
         if (_videoServer is not null) await _videoServer.DisposeAsync();
         if (Server is not null) await Server.DisposeAsync();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text;
 using CinemaSync.Web.Hosting;
 
@@ -82,6 +84,14 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the graceful stop an operator or orchestrator sends.</summary>
+    /// <summary>A dev sign-in against this server.</summary>
+    public async Task<TestUser> SignInAsync(string displayName)
+    {
+        var response = await Http.PostAsJsonAsync("/api/auth/dev", new { display_name = displayName });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new TestUser(body.GetProperty("user").Str("user_id"), displayName, body.Str("token"));
+    }
+
     public async Task StopAsync()
     {
         await _process.StopAsync(TimeSpan.FromSeconds(30));

@@ -261,21 +261,6 @@ public sealed class WatchTogetherTests(ServerFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task Resume_AsksForResync_WhenLastSeqIsOlderThanTheKeptEvents()
-    {
-        var (roomId, host, members) = await RoomAsync(1);
-        for (var i = 0; i < 300; i++)
-            (await host.Client.InvokeAsync("reaction", new { room_id = roomId, emoji = "👍" })).AssertOk();
-
-        var ack = await members[0].Client.InvokeAsync("join_room", new { room_id = roomId, last_seq = 1 });
-
-        ack.AssertOk();
-        Assert.True(ack.GetProperty("resync").GetBoolean());
-        Assert.False(ack.TryGetProperty("missed_events", out _));
-        Assert.True(ack.GetProperty("room").Long("seq") > 300);
-    }
-
-    [Fact]
     public async Task Queue_PlayNextStartsTheFirstItem_AndAKnownDurationAdvancesByItself()
     {
         var (roomId, host, members) = await RoomAsync(1);

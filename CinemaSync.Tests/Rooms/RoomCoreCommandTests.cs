@@ -332,6 +332,8 @@ public sealed class RoomCoreCommandTests
         Assert.True(resumed.PlaybackState.UpdatedAt >= _room.Now + SyncRules.MinLeadMs);
         Assert.Equal(SyncStatuses.Ok, _room.Participant("guest").Sync.Status);
         _room.Refused(new ReportStatus("stranger", new StatusReport { State = MemberStates.Ready }), ErrorCodes.NotMember);
+        _room.Refused(new ReportStatus("guest", new StatusReport { State = "asleep" }), ErrorCodes.InvalidPayload);
+        _room.Refused(new ReportStatus("guest", new StatusReport { State = MemberStates.Ready, Position = double.NaN }), ErrorCodes.InvalidPayload);
         _room.AssertReplays();
     }
 

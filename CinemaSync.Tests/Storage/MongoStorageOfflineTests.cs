@@ -1,4 +1,3 @@
-using System.Reflection;
 using CinemaSync.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
@@ -108,19 +107,5 @@ public sealed class MongoStorageOfflineTests
 
     [Fact]
     public void MongoGrainStorageTests_OverridesEveryContractCase_WhenContractGrows()
-    {
-        var cases = typeof(StorageContractTests)
-            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.GetCustomAttribute<FactAttribute>() is not null)
-            .Select(m => m.Name)
-            .ToList();
-        var guarded = typeof(MongoGrainStorageTests)
-            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.GetCustomAttribute<MongoFactAttribute>(inherit: false) is not null)
-            .Select(m => m.Name)
-            .ToHashSet();
-
-        Assert.NotEmpty(cases);
-        Assert.All(cases, name => Assert.Contains(name, guarded));
-    }
+        => MongoFactAttribute.AssertGuardsEveryCase(typeof(StorageContractTests), typeof(MongoGrainStorageTests));
 }

@@ -1,11 +1,14 @@
-// Copies the watch page's browser libraries from node_modules into wwwroot/lib (run by the MSBuild
-// target BundleClientLibraries after `npm ci`): the SignalR client, and the Firebase app and Auth
-// modules. Those two are the package's prebuilt browser ES modules (the files Firebase serves from
-// its CDN); the Auth module imports the app module by its CDN URL, which is rewritten to the copy
-// beside it, so the page loads nothing from a CDN. Fails loudly when a file or that import is missing.
+// Puts the watch page's browser libraries into wwwroot/lib (run by the MSBuild target
+// BundleClientLibraries after `npm ci` here and in clients/js):
+// - cinemasync-client.js: the @cinemasync/client package (clients/js) with @microsoft/signalr,
+//   bundled by esbuild into one ES module, so the page imports it like any other module;
+// - the Firebase app and Auth modules: the package's prebuilt browser ES modules (the files
+//   Firebase serves from its CDN); the Auth module imports the app module by its CDN URL, which
+//   is rewritten to the copy beside it.
+// The page loads nothing from a CDN. Fails loudly when a file or that import is missing.
 //
 //   node copy-libs.mjs <destination folder>
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -18,7 +21,17 @@ mkdirSync(destination, { recursive: true });
 const here = path.dirname(new URL(import.meta.url).pathname);
 const modules = path.join(here, "node_modules");
 
-copyFileSync(path.join(modules, "@microsoft/signalr/dist/browser/signalr.min.js"), path.join(destination, "signalr.min.js"));
+const { build } = await import("esbuild");
+await build({
+  stdin: { contents: 'export * from "@cinemasync/client";', resolveDir: here, sourcefile: "cinemasync-client.js" },
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  outfile: path.join(destination, "cinemasync-client.js"),
+  legalComments: "inline",
+  logLevel: "warning",
+});
 
 const firebase = path.join(modules, "firebase");
 const { version } = createRequire(import.meta.url)(path.join(firebase, "package.json"));
@@ -38,4 +51,4 @@ if (rewritten.includes("https://www.gstatic.com/firebasejs/")) {
   process.exit(1);
 }
 writeFileSync(path.join(destination, "firebase-auth.js"), rewritten);
-console.log(`copy-libs: signalr.min.js, firebase-app.js and firebase-auth.js (firebase ${version}) → ${destination}`);
+console.log(`copy-libs: cinemasync-client.js, firebase-app.js and firebase-auth.js (firebase ${version}) → ${destination}`);

@@ -15,7 +15,9 @@ namespace CinemaSync.Web.Realtime;
 /// ack metrics and the catch-all are <see cref="RoomHubFilter"/>'s.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subscriptions, RoomGateway rooms, InviteTokens invites, TimeProvider clock, ILogger<RoomHub> logger) : Hub
+public sealed class RoomHub(
+    LocalConnections connections, RoomSubscriptions subscriptions, RoomGateway rooms, InviteTokens invites, TimeProvider clock,
+    ILogger<RoomHub> logger) : Hub
 {
     public const string Path = RoomHubNames.Path;
 
@@ -108,7 +110,8 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
     }
 
     [HubMethodName(RoomHubNames.SetRole), HubLimit(HubAction.Moderation)]
-    public Task<object> SetRole(JsonElement payload) => InRoom(payload, static body => (User: RoomRequests.ReadUserId(body), Role: RoomRequests.ReadRole(body)),
+    public Task<object> SetRole(JsonElement payload) => InRoom(payload,
+        static body => (User: RoomRequests.ReadUserId(body), Role: RoomRequests.ReadRole(body)),
         async (room, change) => HubAcks.Of(await room.SetRoleAsync(UserId, change.User!, change.Role!)));
 
     [HubMethodName(RoomHubNames.TransferHost), HubLimit(HubAction.Moderation)]
@@ -116,7 +119,8 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         async (room, userId) => HubAcks.Of(await room.TransferHostAsync(UserId, userId!)));
 
     [HubMethodName(RoomHubNames.KickMember), HubLimit(HubAction.Moderation)]
-    public Task<object> KickMember(JsonElement payload) => InRoom(payload, static body => (User: RoomRequests.ReadUserId(body), Ban: body.Bool("ban") ?? false),
+    public Task<object> KickMember(JsonElement payload) => InRoom(payload,
+        static body => (User: RoomRequests.ReadUserId(body), Ban: body.Bool("ban") ?? false),
         async (room, kick) => HubAcks.Of(await room.KickAsync(UserId, kick.User!, kick.Ban)));
 
     [HubMethodName(RoomHubNames.UpdateSettings), HubLimit(HubAction.Moderation)]
@@ -138,7 +142,8 @@ public sealed class RoomHub(LocalConnections connections, RoomSubscriptions subs
         async (room, itemId) => HubAcks.Of(await room.QueueRemoveAsync(UserId, itemId!)));
 
     [HubMethodName(RoomHubNames.QueueMove), HubLimit(HubAction.Queue)]
-    public Task<object> QueueMove(JsonElement payload) => InRoom(payload, static body => (Item: RoomRequests.ReadQueueItemId(body), Index: RoomRequests.ReadQueueIndex(body)),
+    public Task<object> QueueMove(JsonElement payload) => InRoom(payload,
+        static body => (Item: RoomRequests.ReadQueueItemId(body), Index: RoomRequests.ReadQueueIndex(body)),
         async (room, move) => HubAcks.Of(await room.QueueMoveAsync(UserId, move.Item!, move.Index!.Value)));
 
     [HubMethodName(RoomHubNames.PlayNext), HubLimit(HubAction.Queue)]

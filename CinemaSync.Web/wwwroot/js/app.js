@@ -1,6 +1,18 @@
-// The watch page: sign in, lobby, room. Sync logic lives in sync.js (the reference part).
-import { Api, ApiError, connectHub, describeError, invoke } from "./api.js";
-import { ClockSync, PlaybackSync } from "./sync.js";
+// The watch page: sign in, lobby, room. Everything that is not DOM comes from the client package
+// @cinemasync/client (clients/js, bundled into /lib at build): the REST calls, the room hub and its
+// events, the error sentences, the sync engine and the player's status reports.
+import {
+  Api, ApiError, Html5VideoAdapter, PlaybackSync, RoomClient, canControl, describeError, roleOf,
+} from "/lib/cinemasync-client.js";
+import { copyText } from "./dom.js";
+import { createPeoplePanel } from "./people-panel.js";
+import { createQueuePanel } from "./queue-panel.js";
+import { createInviteButton, dropInviteFromAddress, inviteFrom } from "./invite.js";
+import { applyRoomSettings, createSettingsDialog } from "./settings-dialog.js";
+import { createSpeedControl } from "./speed-control.js";
+import { renderWaiting } from "./waiting-notice.js";
+import { createDrivePicker } from "./drive-picker.js";
+import { takeGoogleResult } from "./google-drive.js";
 
 const $ = id => document.getElementById(id);
 /** Set when firebase.js loads (only on servers with Firebase sign-in). */
@@ -25,22 +37,41 @@ const app = {
   firebase: null, // FirebaseSignIn (firebase.js) when the server has Firebase sign-in
   renewTimer: null,
   api: null,
-  connection: null,
-  clock: null,
-  sync: null,
-  room: null, // the room object as last known
-  roomId: null,
-  lastSeq: -1,
+  client: null, // RoomClient: the hub connection, the room joined and its events
+  sync: null, // PlaybackSync on the page's <video>
+  reporter: null, // PlayerStatusReporter: report_status for the page's <video>
+  roomId: null, // the room shown
   chatIds: new Set(),
-  joining: null, // room id while join_room awaits its ack
-  pending: [], // events received meanwhile
-  refreshTimer: null,
   uiTimer: null,
   seekDragging: false,
   seekTouchedAt: 0,
+  /** The room as last known (kept current by the client from the room's events). */
+  get room() { return this.client?.room ?? null; },
+  get clock() { return this.client?.clock ?? null; },
+  get connection() { return this.client?.connection ?? null; },
 };
-app.api = new Api(() => app.session?.token);
+app.api = new Api({ accessTokenFactory: () => app.session?.token });
+app.client = new RoomClient({ accessTokenFactory: () => currentToken() });
 window.cinemaSync = app; // for debugging and the browser tests
+
+/** What the room's panels need from the page: the room and user now, the RoomClient and the REST client. */
+const roomContext = {
+  client: app.client,
+  api: app.api,
+  room: () => app.room,
+  me: () => app.session?.user ?? null,
+  config: () => app.config,
+  copy: copyText,
+  describeError,
+};
+const picker = createDrivePicker(roomContext);
+const panels = {
+  people: createPeoplePanel(roomContext),
+  queue: createQueuePanel(roomContext, { pickFromDrive: purpose => picker.pick(purpose) }),
+  settings: createSettingsDialog(roomContext, { openButton: $("open-settings") }),
+  speed: createSpeedControl({ select: $("speed"), badge: $("speed-badge"), setRate: rate => changeRate(rate) }),
+};
+createInviteButton(roomContext, { button: $("invite"), status: $("share-status") });
 
 // ---------------------------------------------------------------- views and messages
 
@@ -189,6 +220,12 @@ async function renewSession() {
   return exchangeFirebaseToken({ quiet: true });
 }
 
+/** The backend token for the hub: a Firebase session about to expire is renewed first (the client asks at every (re)connect). */
+async function currentToken() {
+  if (app.session?.via === "firebase" && app.session.expires_at && app.session.expires_at - Date.now() < 60_000) await renewSession();
+  return app.session?.token ?? "";
+}
+
 async function renewOrSignOut() {
   if (await renewSession()) {
     banner("Your session was renewed. Try that again.", { info: true });
@@ -203,15 +240,11 @@ $("sign-out").addEventListener("click", async () => {
 });
 
 async function signOut(message) {
-  await leaveRoomView();
+  leaveRoomView();
   clearTimeout(app.renewTimer);
   session.clear();
   app.session = null;
-  if (app.connection) {
-    const c = app.connection;
-    app.connection = null;
-    await c.stop().catch(() => {});
-  }
+  await app.client.disconnect().catch(() => {});
   $("whoami").hidden = true;
   show("view-signin");
   setError("signin-error", message ?? "");
@@ -221,15 +254,17 @@ async function signOut(message) {
 async function afterSignIn() {
   $("whoami").hidden = false;
   $("me-name").textContent = app.session.user.display_name;
+  const google = takeGoogleResult(); // back from connecting Google Drive: where it started, then the outcome
   const roomId = new URLSearchParams(location.search).get("room");
   if (roomId) await openRoom(roomId);
   else await showLobby();
+  if (google) banner(google.message, { info: google.connected });
 }
 
 // ---------------------------------------------------------------- lobby
 
 async function showLobby() {
-  await leaveRoomView();
+  leaveRoomView();
   show("view-lobby");
   if (new URLSearchParams(location.search).has("room")) history.pushState(null, "", "/");
   try {
@@ -274,7 +309,24 @@ for (const radio of document.querySelectorAll('input[name="create-source"]')) {
     $("create-url-label").textContent = type === "directLink"
       ? "Video link (http(s) URL of an .mp4 or .webm file)"
       : "Google Drive file id";
+    $("create-pick-drive").hidden = type !== "googleDrive";
   });
+}
+
+$("create-pick-drive").addEventListener("click", async () => {
+  const movie = await picker.pick("the new room's video");
+  $("create-pick-drive").focus();
+  if (!movie) return;
+  $("create-url").value = movie.file_id;
+  $("create-url").dataset.pickedId = movie.file_id;
+  $("create-url").dataset.owner = movie.owner;
+  $("create-drive-picked").textContent = `Picked “${movie.name}”${movie.owner === "user" ? " from your Drive" : " from the catalogue"}.`;
+});
+
+/** The Drive file's owner when it came from the picker (`user`: the creator's own Drive). */
+function pickedOwner(fileId) {
+  const input = $("create-url");
+  return input.dataset.pickedId === fileId ? input.dataset.owner : undefined;
 }
 
 $("create-form").addEventListener("submit", async e => {
@@ -283,7 +335,8 @@ $("create-form").addEventListener("submit", async e => {
   const isPrivate = $("create-private").checked;
   const type = createSource();
   const value = $("create-url").value.trim();
-  const movieSource = type === "directLink" ? { type, url: value } : type === "googleDrive" ? { type, file_id: value } : { type };
+  const movieSource = type === "directLink" ? { type, url: value }
+    : type === "googleDrive" ? { type, file_id: value, owner: pickedOwner(value) } : { type };
   const body = { name: $("create-name").value.trim(), is_private: isPrivate, movie_source: movieSource };
   if (isPrivate) body.password = $("create-password").value;
   try {
@@ -316,89 +369,57 @@ window.addEventListener("popstate", async () => {
   else if (!roomId) await showLobby();
 });
 
-// ---------------------------------------------------------------- hub connection
+// ---------------------------------------------------------------- the room's events
 
-async function ensureConnection() {
-  if (app.connection && app.connection.state === "Connected") return app.connection;
-  if (!app.connection) {
-    const c = connectHub(() => app.session?.token);
-    for (const [name, handle] of Object.entries(handlers)) c.on(name, handle);
-    c.onreconnecting(() => banner("Connection lost. Reconnecting…", { info: true }));
-    c.onreconnected(async () => {
-      banner(null);
-      app.clock?.restart();
-      if (app.roomId) await joinRoom(app.roomId, undefined, { rejoin: true });
-    });
-    c.onclose(() => {
-      if (app.connection !== c) return;
-      banner("Disconnected from the server.", { action: "Reconnect", onAction: async () => {
-        banner(null);
-        try {
-          await c.start();
-          if (app.roomId) await joinRoom(app.roomId, undefined, { rejoin: true });
-        } catch {
-          banner("The server cannot be reached. Try again in a moment.", { action: "Reload", onAction: () => location.reload() });
-        }
-      } });
-    });
-    app.connection = c;
-  }
-  if (app.connection.state === "Disconnected") await app.connection.start();
-  return app.connection;
+app.client.on("reconnecting", () => banner("Connection lost. Reconnecting…", { info: true }));
+app.client.on("reconnected", () => banner(null));
+app.client.on("disconnected", () => {
+  banner("Disconnected from the server.", { action: "Reconnect", onAction: async () => {
+    banner(null);
+    try {
+      await app.client.reconnect();
+    } catch {
+      banner("The server cannot be reached. Try again in a moment.", { action: "Reload", onAction: () => location.reload() });
+    }
+  } });
+});
+
+/** A join or re-join answered: the room's snapshot (the client applies the events that follow it). */
+app.client.on("joined", ({ room, chat_history, rejoin }) => {
+  dropInviteFromAddress();
+  if (!rejoin || app.roomId !== room.room_id) enterRoomView(room.room_id);
+  onRoomSnapshot(room);
+  for (const m of chat_history) appendChat(m);
+});
+app.client.on("left", async ({ room_id, reason, ack }) => {
+  if (room_id !== app.roomId) return;
+  if (reason === "left") return;
+  if (reason === "rejoin_failed" && ack?.error === "unauthorized") return renewOrSignOut();
+  await showLobby();
+  if (reason === "closed") banner(describeError({ error: "room_closed" }));
+  else if (reason === "banned") banner(describeError({ error: "banned" }));
+  else if (reason === "kicked") banner("The host removed you from the room.");
+  else banner(describeError(ack));
+});
+
+// The client has applied each event to app.room before these run; the page only draws.
+app.client.on("room_updated", () => onRoomSnapshot(app.room));
+for (const name of ["user_joined", "user_left", "presence_changed", "host_changed", "role_changed", "member_status"]) {
+  app.client.on(name, () => { renderRole(); renderParticipants(); });
 }
-
-/** Server → client events of CONTRACT.md (core and extensions), by name. */
-const handlers = {
-  room_joined: e => onEvent(e, () => onRoomSnapshot(e.room_id, e.room, e.seq)),
-  room_updated: e => onEvent(e, () => onRoomSnapshot(e.room_id, e.room, e.seq, true)),
-  user_joined: e => onEvent(e, () => upsertParticipant(e.user)),
-  user_left: e => onEvent(e, () => removeParticipant(e.user_id)),
-  presence_changed: e => onEvent(e, () => upsertParticipant({ user_id: e.user_id, connected: e.connected })),
-  host_changed: e => onEvent(e, () => { app.room.host_id = e.host_id; renderRole(); renderParticipants(); }),
-  role_changed: e => onEvent(e, () => { upsertParticipant({ user_id: e.user_id, role: e.role }); renderRole(); }),
-  playback_updated: e => onEvent(e, () => {
-    app.sync?.update(e.playback_state, e.seq);
-    app.room.playback_state = e.playback_state;
-    renderControls();
-  }),
-  new_chat_message: e => onEvent(e, () => appendChat(e.message)),
-  new_reaction: e => onEvent(e, () => burst(e.emoji)),
-  room_closed: e => onEvent(e, () => {
-    showLobby();
-    banner(describeError({ error: "room_closed" }));
-  }),
-  kicked: e => {
-    if (e.room_id !== app.roomId) return;
-    showLobby();
-    banner(e.banned ? describeError({ error: "banned" }) : "The host removed you from the room.");
-  },
-};
-
-/**
- * Room events carry seq: apply each once, in order, for the current room only. Events that
- * arrive while join_room is still waiting for its ack are kept and replayed after the ack's
- * snapshot (the ack can come after the first events).
- */
-function onEvent(e, apply) {
-  if (app.joining && e.room_id === app.joining) {
-    app.pending.push({ seq: e.seq, apply: () => onEvent(e, apply) });
-    return;
-  }
-  if (e.room_id !== app.roomId || !app.room) return;
-  if (typeof e.seq === "number" && e.seq <= app.lastSeq) return;
-  apply();
-  noteSeq(e.seq);
-}
-
-function noteSeq(seq) {
-  if (typeof seq === "number" && seq > app.lastSeq) app.lastSeq = seq;
-}
+app.client.on("playback_updated", e => {
+  app.sync?.update(e.playback_state, e.seq);
+  renderControls();
+});
+app.client.on("queue_updated", () => panels.queue.render());
+app.client.on("new_chat_message", e => appendChat(e.message));
+app.client.on("new_reaction", e => burst(e.emoji));
 
 // ---------------------------------------------------------------- joining a room
 
 async function openRoom(roomId) {
   banner(null);
-  await leaveRoomView();
+  leaveRoomView();
   setError("password-error", "");
   let room;
   try {
@@ -416,11 +437,12 @@ async function openRoom(roomId) {
   }
   // A participant gets the full room; anyone else gets a preview without the people in it.
   const member = Array.isArray(room.participants);
-  if (room.is_private && !member) {
+  const invite = member ? undefined : inviteFrom() ?? undefined;
+  if (room.is_private && !member && !invite) {
     promptPassword(roomId, room.name);
     return;
   }
-  await joinRoom(roomId);
+  await joinRoom(roomId, undefined, invite);
 }
 
 function promptPassword(roomId, name) {
@@ -439,36 +461,15 @@ $("password-form").addEventListener("submit", async e => {
 });
 $("password-cancel").addEventListener("click", () => showLobby());
 
-async function joinRoom(roomId, password, { rejoin = false } = {}) {
-  let connection;
+async function joinRoom(roomId, password, invite) {
+  let ack;
   try {
-    connection = await ensureConnection();
+    ack = await app.client.join(roomId, { password, invite });
   } catch {
     banner("The server cannot be reached. Check your connection and try again.");
     return;
   }
-  const payload = { room_id: roomId };
-  if (password !== undefined) payload.password = password;
-  if (rejoin && app.lastSeq >= 0) payload.last_seq = app.lastSeq;
-  app.joining = roomId;
-  app.pending = [];
-  let ack;
-  try {
-    ack = await invoke(connection, "join_room", payload);
-    if (!ack.ok) return await joinFailed(roomId, password, rejoin, ack);
-    if (!rejoin || app.roomId !== roomId) enterRoomView(roomId);
-    if (ack.room) onRoomSnapshot(roomId, ack.room, ack.room.seq);
-    for (const m of ack.chat_history ?? []) appendChat(m);
-  } finally {
-    app.joining = null;
-  }
-  // Events that came before the ack, then (extension) events missed while disconnected.
-  for (const p of app.pending.sort((a, b) => a.seq - b.seq)) p.apply();
-  app.pending = [];
-  for (const m of ack.missed_events ?? []) handlers[m.event]?.(m.payload);
-}
-
-async function joinFailed(roomId, password, rejoin, ack) {
+  if (ack.ok) return; // the "joined" listener shows the room
   if (ack.error === "invalid_password") {
     const name = $("password-form").dataset.roomName;
     promptPassword(roomId, $("password-form").dataset.roomId === roomId ? name : undefined);
@@ -477,86 +478,65 @@ async function joinFailed(roomId, password, rejoin, ack) {
     return;
   }
   if (ack.error === "unauthorized") return renewOrSignOut();
-  if (rejoin) {
-    banner(describeError(ack));
-    return;
-  }
   await showLobby();
   setError("join-error", describeError(ack));
 }
 
 function enterRoomView(roomId) {
+  leaveRoomView({ detach: false });
   app.roomId = roomId;
-  app.lastSeq = -1;
-  app.room = null;
+  app.shownSource = undefined;
   app.chatIds.clear();
   $("chat-log").replaceChildren();
   setError("room-error", "");
   setError("chat-error", "");
   $("share-status").textContent = "";
+  panels.people.reset();
+  panels.queue.reset();
   show("view-room");
-  const video = $("video");
-  app.clock = new ClockSync(payload => app.connection.invoke("sync_time", payload));
-  app.clock.start();
-  app.sync = new PlaybackSync(video, app.clock, {
+  const video = new Html5VideoAdapter($("video"));
+  app.sync = new PlaybackSync(video, app.client.clock, {
     onStatus: renderSync,
     onAutoplayBlocked: () => { $("unblock").hidden = false; },
   });
   app.sync.start();
-  app.refreshTimer = setInterval(refreshRoom, 15000); // a safety net: presence_changed and the membership events keep the list current
+  app.reporter = app.client.reportPlayer(video);
+  app.reporter.start();
   app.uiTimer = setInterval(renderTime, 250);
   $("main").focus();
 }
 
-async function leaveRoomView() {
-  clearInterval(app.refreshTimer);
+/** Stops the player; `detach`: the client stops following the room too (the membership stays). */
+function leaveRoomView({ detach = true } = {}) {
   clearInterval(app.uiTimer);
   app.sync?.stop();
-  app.clock?.stop();
+  app.reporter?.stop();
   app.sync = null;
-  app.clock = null;
+  app.reporter = null;
   if (app.roomId) {
     const v = $("video");
     v.pause();
     v.removeAttribute("src");
     v.load();
+    if (detach && app.client.roomId === app.roomId) app.client.detach();
   }
   app.roomId = null;
-  app.room = null;
 }
 
-/** A full room object (join ack, room_joined, room_updated, refresh): newest seq wins. */
-function onRoomSnapshot(roomId, room, seq, fromEvent = false) {
-  if (roomId !== app.roomId || !room) return;
-  if (!fromEvent && app.room && typeof seq === "number" && seq < app.lastSeq) return;
-  const previousSource = JSON.stringify(app.room?.movie_source ?? null);
-  app.room = room;
-  noteSeq(seq);
+/** The room's whole state (a join or re-join, room_updated): draw everything, load a new video. */
+function onRoomSnapshot(room) {
+  if (!room || room.room_id !== app.roomId) return;
   $("room-name").textContent = room.name;
   document.title = `${room.name} · CinemaSync`;
-  if (JSON.stringify(room.movie_source ?? null) !== previousSource) loadVideo(room);
-  app.sync.reset(room.playback_state, seq);
+  const source = JSON.stringify(room.movie_source ?? null);
+  if (source !== app.shownSource) {
+    app.shownSource = source;
+    loadVideo(room);
+  }
+  app.sync.reset(room.playback_state, room.seq);
   renderRole();
   renderParticipants();
-  renderControls();
-  $("chat-input").disabled = room.settings?.chat_enabled === false;
-  $("chat-input").placeholder = room.settings?.chat_enabled === false ? "Chat is turned off in this room" : "Say something…";
-  for (const b of $("reactions").querySelectorAll("button")) b.disabled = room.settings?.reactions_enabled === false;
-}
-
-async function refreshRoom() {
-  if (!app.roomId) return;
-  try {
-    const room = await app.api.getRoom(app.roomId);
-    if (!app.room || room.room_id !== app.roomId) return;
-    if (room.seq < app.lastSeq) return;
-    app.room.participants = room.participants;
-    app.room.host_id = room.host_id;
-    renderRole();
-    renderParticipants();
-  } catch (err) {
-    handleAuthFailure(err);
-  }
+  applyRoomSettings(room);
 }
 
 // ---------------------------------------------------------------- video
@@ -612,25 +592,22 @@ $("unblock").addEventListener("click", async () => {
 // ---------------------------------------------------------------- host controls
 
 function isController() {
-  const me = app.room?.participants.find(p => p.user_id === app.session?.user.user_id);
-  return !!app.room && (app.room.host_id === app.session?.user.user_id || me?.role === "co_host");
+  return canControl(app.room, app.session?.user.user_id);
 }
 
-async function requestPlayback({ status, position }) {
-  if (!app.room || !app.connection) return;
+async function requestPlayback({ status, position, rate }) {
+  if (!app.room) return;
   const duration = $("video").duration;
   position = Math.max(0, Number.isFinite(duration) ? Math.min(position, duration) : position);
   setError("room-error", "");
-  const ack = await invoke(app.connection, "update_playback", {
-    room_id: app.roomId,
+  const ack = await app.client.updatePlayback({
     status,
     position,
-    rate: app.room.playback_state?.rate ?? 1,
+    rate: rate ?? currentState()?.rate ?? 1,
     base_version: app.sync?.state?.version,
   });
   if (ack.ok) {
     app.sync?.update(ack.playback_state);
-    app.room.playback_state = ack.playback_state;
   } else {
     if (ack.playback_state) app.sync?.update(ack.playback_state);
     else app.sync?.reset(app.sync.state);
@@ -643,18 +620,27 @@ function currentState() {
   return app.sync?.state ?? app.room?.playback_state;
 }
 
+/** A room that plays or waits for someone to buffer is "playing" to the host's controls. */
+const intendsToPlay = s => s?.status === "playing" || s?.status === "waiting";
+
 $("play-toggle").addEventListener("click", () => {
   const s = currentState();
   if (!s) return;
   const position = app.sync.target() ?? 0;
-  requestPlayback({ status: s.status === "playing" ? "paused" : "playing", position });
+  requestPlayback({ status: intendsToPlay(s) ? "paused" : "playing", position });
 });
+
+function changeRate(rate) {
+  const s = currentState();
+  if (!s) return;
+  requestPlayback({ status: intendsToPlay(s) ? "playing" : "paused", position: app.sync.target() ?? 0, rate });
+}
 $("back10").addEventListener("click", () => seekBy(-10));
 $("fwd10").addEventListener("click", () => seekBy(10));
 function seekBy(delta) {
   const s = currentState();
   if (!s) return;
-  requestPlayback({ status: s.status === "playing" ? "playing" : "paused", position: (app.sync.target() ?? 0) + delta });
+  requestPlayback({ status: intendsToPlay(s) ? "playing" : "paused", position: (app.sync.target() ?? 0) + delta });
 }
 const seek = $("seek");
 // While the host drags or steps the slider, the clock display leaves it alone (1.5 s after the last touch).
@@ -666,24 +652,29 @@ seek.addEventListener("change", () => {
   app.seekDragging = false;
   const s = currentState();
   if (!s) return;
-  requestPlayback({ status: s.status === "playing" ? "playing" : "paused", position: Number(seek.value) });
+  requestPlayback({ status: intendsToPlay(s) ? "playing" : "paused", position: Number(seek.value) });
 });
 
 function renderRole() {
   const controller = isController();
-  const host = app.room?.host_id === app.session?.user.user_id;
+  const host = roleOf(app.room, app.session?.user.user_id) === "host";
   $("my-role").textContent = host ? "You are the host" : controller ? "Co-host" : "Member";
   $("my-role").classList.toggle("host", controller);
   $("host-controls").hidden = !controller;
   $("video-change").hidden = !controller;
   $("member-note").hidden = controller;
+  $("invite").hidden = !controller;
+  panels.settings.render(host);
+  panels.queue.render();
   app.sync?.setController(controller ? requestPlayback : null);
 }
 
 function renderControls() {
   const s = currentState();
-  $("play-toggle").textContent = s?.status === "playing" ? "Pause" : "Play";
+  $("play-toggle").textContent = intendsToPlay(s) ? "Pause" : "Play";
   $("play-toggle").disabled = !s || s.status === "idle";
+  panels.speed.render(s, isController());
+  renderWaiting($("waiting-notice"), app.room, s);
 }
 
 function fmt(seconds) {
@@ -724,16 +715,26 @@ function renderSync(status) {
   $("sync-text").textContent = text;
 }
 
-$("video-form").addEventListener("submit", async e => {
-  e.preventDefault();
+async function setVideo(body) {
   setError("room-error", "");
   try {
-    await app.api.setVideo(app.roomId, { url: $("video-url").value.trim() });
-    $("video-url").value = "";
+    await app.api.setVideo(app.roomId, body);
     $("video-change").open = false;
+    return true;
   } catch (err) {
     if (!handleAuthFailure(err)) setError("room-error", err.message);
+    return false;
   }
+}
+
+$("video-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  if (await setVideo({ url: $("video-url").value.trim() })) $("video-url").value = "";
+});
+$("video-pick-drive").addEventListener("click", async () => {
+  const movie = await picker.pick("the room's video");
+  if (movie) await setVideo({ file_id: movie.file_id, owner: movie.owner });
+  $("video-change").querySelector("summary").focus();
 });
 
 // ---------------------------------------------------------------- people, chat, reactions
@@ -751,37 +752,9 @@ function span(text, cls) {
   return s;
 }
 
-function upsertParticipant(user) {
-  if (!app.room) return;
-  const existing = app.room.participants.find(p => p.user_id === user.user_id);
-  if (existing) Object.assign(existing, user);
-  else if (user.display_name) app.room.participants.push({ role: "member", connected: true, ...user });
-  renderParticipants();
-}
-
-function removeParticipant(userId) {
-  if (!app.room) return;
-  app.room.participants = app.room.participants.filter(p => p.user_id !== userId);
-  renderParticipants();
-}
-
 function renderParticipants() {
-  const list = $("participants");
-  list.replaceChildren();
-  const people = app.room?.participants ?? [];
-  $("people-count").textContent = `(${people.length})`;
-  for (const p of people) {
-    const item = document.createElement("li");
-    const dot = span("", `presence${p.connected ? " on" : ""}`);
-    dot.title = p.connected ? "connected" : "not connected";
-    const role = p.user_id === app.room.host_id ? "host" : p.role === "co_host" ? "co-host" : "member";
-    const name = span(p.display_name + (p.user_id === app.session?.user.user_id ? " (you)" : ""), "name");
-    const state = span(p.connected ? "connected" : "away", "visually-muted muted");
-    const badge = span(role, `badge${role !== "member" ? " host" : ""}`);
-    item.append(dot, name, badge, state);
-    item.dataset.userId = p.user_id;
-    list.append(item);
-  }
+  panels.people.render();
+  renderControls();
 }
 
 function appendChat(message) {
@@ -802,7 +775,7 @@ $("chat-form").addEventListener("submit", async e => {
   const text = input.value.trim();
   if (!text || !app.roomId) return;
   setError("chat-error", "");
-  const ack = await invoke(app.connection, "chat_message", { room_id: app.roomId, text });
+  const ack = await app.client.sendChat(text);
   if (ack.ok) {
     input.value = "";
     appendChat(ack.message);
@@ -814,7 +787,7 @@ $("chat-form").addEventListener("submit", async e => {
 $("reactions").addEventListener("click", async e => {
   const button = e.target.closest("button[data-emoji]");
   if (!button || !app.roomId) return;
-  const ack = await invoke(app.connection, "reaction", { room_id: app.roomId, emoji: button.dataset.emoji });
+  const ack = await app.client.react(button.dataset.emoji);
   setError("room-error", ack.ok ? "" : describeError(ack));
 });
 
@@ -846,15 +819,13 @@ $("share").addEventListener("click", async () => {
 });
 
 $("leave").addEventListener("click", async () => {
-  const roomId = app.roomId;
-  if (roomId && app.connection) await invoke(app.connection, "leave_room", { room_id: roomId });
+  if (app.roomId && app.client.roomId === app.roomId) await app.client.leave();
   await showLobby();
 });
 
 // ---------------------------------------------------------------- start
 
 (async function start() {
-  if (!globalThis.signalR) await new Promise(r => window.addEventListener("load", r, { once: true }));
   try {
     app.config = await app.api.config();
   } catch (err) {

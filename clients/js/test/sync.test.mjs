@@ -1,11 +1,8 @@
-// Unit tests of the reference sync module (CinemaSync.Web/wwwroot/js/sync.js), no browser:
-// a fake clock, a fake sync_time server and a fake <video>. `node --test sync.test.mjs`
-// (run by the xunit test CinemaSync.Tests/Browser/SyncModuleTests.cs).
+// Unit tests of the sync engine (src/sync.js), no browser: a fake clock, a fake sync_time server
+// and a fake <video> element, driven through the included Html5VideoAdapter.
 import test from "node:test";
 import assert from "node:assert/strict";
-
-globalThis.HTMLMediaElement ??= { HAVE_METADATA: 1 };
-const { ClockSync, PlaybackSync, targetPosition } = await import("../CinemaSync.Web/wwwroot/js/sync.js");
+import { ClockSync, PlaybackSync, targetPosition } from "../src/sync.js";
 
 /** A clock whose reading the test moves; `performance.now()` is replaced for the module. */
 let now = 1_000_000;

@@ -1,30 +1,29 @@
-// CinemaSync client sync: the reference implementation for front ends.
+// The sync engine: keeps a player on the room's authoritative playback state. Player-agnostic:
+// it drives a PlayerAdapter (index.d.ts; Html5VideoAdapter for <video> is included, and a media
+// element given directly is wrapped in one).
 //
-// Two pieces, no DOM besides the <video> element, no framework:
+//   ClockSync     estimates the offset between this client's clock and the server's with the hub
+//                 method `sync_time`, so that server timestamps (`updated_at`) can be compared
+//                 with "now".
+//   PlaybackSync  keeps a player on the room's playback state: extrapolates the target position,
+//                 honours scheduled starts, corrects small drift with a playback-rate band (with
+//                 hysteresis) and large drift with a seek; a player that (re)starts (joins,
+//                 resumes, reconnects) seeks onto the room at once instead of creeping there with
+//                 the rate band.
 //
-//   ClockSync     estimates the offset between this browser's clock and the server's with
-//                 the hub method `sync_time`, so that server timestamps (`updated_at`) can be
-//                 compared with "now".
-//   PlaybackSync  keeps a <video> element on the room's authoritative playback state:
-//                 extrapolates the target position, honours scheduled starts, corrects small
-//                 drift with a playback-rate band (with hysteresis) and large drift with a seek;
-//                 a player that (re)starts — joins, resumes, reconnects — seeks onto the room
-//                 at once instead of creeping there with the rate band.
-//
-// The wire contract (CONTRACT.md): while `playing`, the position at server time t is
+// The wire contract: while `playing`, the position at server time t is
 //   position + (t - updated_at) / 1000 * rate
 // `updated_at` may lie in the future: a scheduled start. Everyone holds `position`, paused,
-// until that moment and then starts together.
+// until that moment and then starts together. `waiting` (someone buffers) holds like `paused`.
 //
-// Usage (see app.js):
-//   const clock = new ClockSync(payload => connection.invoke("sync_time", payload));
-//   clock.start();
-//   const sync = new PlaybackSync(videoElement, clock, { onStatus: s => render(s) });
+// Usage (RoomClient owns a ClockSync as `client.clock`):
+//   const sync = new PlaybackSync(new Html5VideoAdapter(video), client.clock, { onStatus: render });
 //   sync.start();
-//   connection.on("playback_updated", e => sync.update(e.playback_state, e.seq));
-//   // after join_room: sync.reset(ack.room.playback_state, ack.room.seq)
+//   client.on("joined", ({ room }) => sync.reset(room.playback_state, room.seq));
+//   client.on("playback_updated", e => sync.update(e.playback_state, e.seq));
+import { asPlayer } from "./html5-video.js";
 
-/** This browser's clock in epoch milliseconds, monotonic (not moved by wall-clock adjustments). */
+/** This client's clock in epoch milliseconds, monotonic (not moved by wall-clock adjustments). */
 export function clientNow() {
   return performance.timeOrigin + performance.now();
 }
@@ -177,11 +176,11 @@ export const DEFAULTS = Object.freeze({
 });
 
 /**
- * Keeps a <video> on the room's authoritative playback state.
+ * Keeps a player on the room's authoritative playback state.
  *
  * - `update(state, seq)` on every `playback_updated` (events with seq ≤ the last applied one
  *   are ignored, states with a lower `version` too), `reset(state, seq)` after a (re)join.
- * - Every `tickMs` and on each update: drift = video.currentTime − target.
+ * - Every `tickMs` and on each update: drift = player.currentTime − target.
  *   |drift| > seekThresholdMs → seek to the target (plus the measured seek latency);
  *   else when |drift| > startBandMs start nudging playbackRate by ±rateDelta (slower when
  *   ahead, faster when behind) until |drift| < stopBandMs, then back to the state's rate.
@@ -199,12 +198,12 @@ export const DEFAULTS = Object.freeze({
  */
 export class PlaybackSync {
   /**
-   * @param {HTMLVideoElement} video
-   * @param {ClockSync} clock
+   * @param {import("./index.js").PlayerAdapter | HTMLMediaElement} player a PlayerAdapter, or a media element (wrapped in Html5VideoAdapter)
+   * @param {{ serverNow(): number, rttMs: number | null, offsetMs: number }} clock a ClockSync (or anything with its three members)
    * @param {Partial<typeof DEFAULTS> & {onStatus?: (s: object) => void, onAutoplayBlocked?: () => void}} [options]
    */
-  constructor(video, clock, options = {}) {
-    this.video = video;
+  constructor(player, clock, options = {}) {
+    this.player = asPlayer(player);
     this.clock = clock;
     this.opts = { ...DEFAULTS, ...options };
     this.onStatus = options.onStatus ?? (() => {});
@@ -226,10 +225,7 @@ export class PlaybackSync {
   }
 
   start() {
-    const on = (type, fn) => {
-      this.video.addEventListener(type, fn);
-      this._listeners.push([type, fn]);
-    };
+    const on = (type, fn) => this._listeners.push(this.player.on(type, fn));
     on("play", () => this._onLocalPlayPause("playing"));
     on("pause", () => this._onLocalPlayPause("paused"));
     on("seeking", () => this._onSeeking());
@@ -240,7 +236,7 @@ export class PlaybackSync {
       // A hidden tab's timers are throttled and its video may be paused by the browser.
       const onVisibility = () => { if (doc.visibilityState === "visible") this.resume(); };
       doc.addEventListener("visibilitychange", onVisibility);
-      this._listeners.push(["visibilitychange", onVisibility, doc]);
+      this._listeners.push(() => doc.removeEventListener("visibilitychange", onVisibility));
     }
     this._timer = setInterval(() => this.correct(), this.opts.tickMs);
   }
@@ -248,7 +244,7 @@ export class PlaybackSync {
   stop() {
     clearInterval(this._timer);
     clearTimeout(this._startTimer);
-    for (const [type, fn, target = this.video] of this._listeners) target.removeEventListener(type, fn);
+    for (const stopListening of this._listeners) stopListening();
     this._listeners = [];
   }
 
@@ -293,7 +289,7 @@ export class PlaybackSync {
     return true;
   }
 
-  /** The position the video should show now, in seconds (null without a state). */
+  /** The position the player should show now, in seconds (null without a state). */
   target() {
     return this.state ? targetPosition(this.state, this.clock.serverNow()) : null;
   }
@@ -313,9 +309,9 @@ export class PlaybackSync {
 
   /** One correction step; safe to call at any time. */
   correct() {
-    const v = this.video;
+    const v = this.player;
     const s = this.state;
-    if (!s || s.status === "idle" || !v.currentSrc || v.readyState < HTMLMediaElement.HAVE_METADATA) {
+    if (!s || s.status === "idle" || !v.ready) {
       this._report();
       return;
     }
@@ -367,7 +363,7 @@ export class PlaybackSync {
   _setCorrecting(direction, baseRate) {
     this.correcting = direction;
     const rate = baseRate * (1 - direction * this.opts.rateDelta);
-    if (this.video.playbackRate !== rate) this.video.playbackRate = rate;
+    if (this.player.playbackRate !== rate) this.player.playbackRate = rate;
   }
 
   _scheduleStart() {
@@ -378,18 +374,18 @@ export class PlaybackSync {
   }
 
   _seek(position) {
-    const v = this.video;
+    const v = this.player;
     const clamped = Math.max(0, Number.isFinite(v.duration) ? Math.min(position, v.duration) : position);
     this._seekTarget = clamped;
     this._seekStartedAt = clientNow();
     this._seekWhilePlaying = !v.paused;
-    v.currentTime = clamped;
+    v.seek(clamped);
   }
 
   _play() {
     this._expect = "playing";
     this._acquireSeeksLeft = this.opts.maxAcquireSeeks; // a (re)start of local playback
-    const p = this.video.play();
+    const p = this.player.play();
     if (p && p.catch) {
       p.catch(err => {
         if (err && err.name === "NotAllowedError") {
@@ -404,7 +400,7 @@ export class PlaybackSync {
 
   _pause() {
     this._expect = "paused";
-    this.video.pause();
+    this.player.pause();
   }
 
   _onLocalPlayPause(status) {
@@ -415,11 +411,11 @@ export class PlaybackSync {
     if (!this.state || this.state.status === "idle") return;
     const authoritative = this.state.status === "playing" && this.startsInMs() === 0 ? "playing" : "paused";
     if (status === authoritative) return;
-    if (status === "paused" && this.video.ended) return;
+    if (status === "paused" && this.player.ended) return;
     if (this.controller) {
       // The host's own control: ask the server, hold corrections until it answers.
       this._heldUntil = clientNow() + 2000;
-      this.controller({ status, position: this.video.currentTime });
+      this.controller({ status, position: this.player.currentTime });
     } else {
       // A member's local play/pause: the room's state wins, at once.
       this.correct();
@@ -427,7 +423,7 @@ export class PlaybackSync {
   }
 
   _onSeeking() {
-    const v = this.video;
+    const v = this.player;
     if (this._seekTarget !== null && Math.abs(v.currentTime - this._seekTarget) < 0.05) return; // ours
     this._seekTarget = null;
     if (!this.state || this.state.status === "idle") return;
@@ -437,13 +433,13 @@ export class PlaybackSync {
       // Scrubbing fires many seeks: send the last one.
       this._seekRequest = setTimeout(() => {
         const status = this.state.status === "playing" ? "playing" : "paused";
-        this.controller({ status, position: this.video.currentTime });
+        this.controller({ status, position: this.player.currentTime });
       }, 150);
     }
   }
 
   _onSeeked() {
-    if (this._seekTarget !== null && Math.abs(this.video.currentTime - this._seekTarget) < 0.05) {
+    if (this._seekTarget !== null && Math.abs(this.player.currentTime - this._seekTarget) < 0.05) {
       if (this._seekWhilePlaying) {
         // How long a seek keeps the video from advancing: aim that far ahead next time.
         const took = clientNow() - this._seekStartedAt;
@@ -462,7 +458,7 @@ export class PlaybackSync {
       rttMs: this.clock.rttMs,
       offsetMs: this.clock.offsetMs,
       correcting: this.correcting,
-      playbackRate: this.video.playbackRate,
+      playbackRate: this.player.playbackRate,
       startsInMs: this.startsInMs(),
       autoplayBlocked: this.autoplayBlocked,
       status: this.state?.status ?? "idle",
