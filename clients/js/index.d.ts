@@ -28,6 +28,24 @@ export interface MovieSource {
   size?: number;
   duration_ms?: number;
   drive_user_id?: string;
+  /** The video's subtitle tracks (absent: none). */
+  subtitles?: SubtitleTrack[];
+  /** The track members see until they choose one (absent: none). */
+  subtitle_default?: string;
+}
+
+export interface SubtitleTrack {
+  track_id: string;
+  label: string;
+  /** A BCP 47 tag ("en", "pt-BR"). */
+  language: string;
+  source: { type: "directLink"; url: string } | { type: "googleDrive"; file_id: string; owner?: "user" | "service"; name?: string };
+}
+
+/** A member's own subtitle: `chosen: false` means the room's default applies. */
+export interface SubtitleChoice {
+  track_id: string | null;
+  chosen: boolean;
 }
 
 export interface MemberSync {
@@ -152,7 +170,7 @@ export interface MissedEvent {
   payload: unknown;
 }
 
-export type JoinAck = Ack<{ room: Room; chat_history: ChatMessage[]; missed_events?: MissedEvent[]; resync?: boolean }>;
+export type JoinAck = Ack<{ room: Room; chat_history: ChatMessage[]; subtitle: SubtitleChoice; missed_events?: MissedEvent[]; resync?: boolean }>;
 export type SyncTimeAck = Ack<{ client_time: number; server_receive_at: number; server_send_at: number }>;
 
 // ---------------------------------------------------------------- events
@@ -181,6 +199,8 @@ export interface ClientEvents {
   left: { room_id: string; reason: "left" | "kicked" | "banned" | "closed" | "rejoin_failed"; ack?: Ack };
   reconnecting: { error?: Error };
   reconnected: { connectionId: string | null };
+  /** setSubtitle succeeded: the member's choice and the track it shows now (null: none). */
+  subtitle: { subtitle: SubtitleChoice; track: SubtitleTrack | null };
   /** Every reconnect attempt failed; `reconnect()` tries again. */
   disconnected: { error?: Error };
 }
@@ -195,7 +215,8 @@ export declare const HUB_METHODS: Readonly<{
   join_room: "join"; leave_room: "leave"; update_playback: "updatePlayback"; chat_message: "sendChat"; reaction: "react";
   sync_time: "syncTime"; report_status: "reportStatus"; set_role: "setRole"; transfer_host: "transferHost";
   kick_member: "kickMember"; update_settings: "updateSettings"; queue_add: "queueAdd"; queue_remove: "queueRemove";
-  queue_move: "queueMove"; play_next: "playNext";
+  queue_move: "queueMove"; play_next: "playNext"; subtitle_add: "subtitleAdd"; subtitle_remove: "subtitleRemove";
+  subtitle_default: "setSubtitleDefault"; set_subtitle: "setSubtitle";
 }>;
 export declare const SEQ_EVENTS: readonly EventName[];
 export declare const DIRECT_EVENTS: readonly EventName[];
@@ -238,6 +259,10 @@ export declare class Api {
   setPlayback(roomId: string, body: { status: "playing" | "paused"; position: number; rate?: number; base_version?: number }): Promise<PlaybackState>;
   setVideo(roomId: string, body: { url: string } | { file_id: string; owner: "user" | "service" }): Promise<Room>;
   streamUrl(roomId: string): Promise<{ url: string; expires_at: number }>;
+  subtitles(roomId: string): Promise<{ subtitles: SubtitleTrack[]; subtitle_default: string | null; subtitle: SubtitleChoice }>;
+  /** A track's WebVTT text (members only); give a `<track>` a blob: URL of it. */
+  subtitleText(roomId: string, trackId: string): Promise<string>;
+  requestText(path: string, accept: string): Promise<string>;
   closeRoom(roomId: string): Promise<null>;
   createInvite(roomId: string, options?: { expiresInMinutes?: number }): Promise<{ invite: string; expires_at: number; url: string }>;
   movies(options?: { pageSize?: number; pageToken?: string }): Promise<MoviePage>;
@@ -430,6 +455,12 @@ export declare class RoomClient {
   readonly roomId: string | null;
   /** The seq of the last room event applied. */
   readonly lastSeq: number;
+  /** This member's own subtitle as the server keeps it (from the join ack and setSubtitle). */
+  readonly subtitleChoice: SubtitleChoice;
+  /** The current video's subtitle tracks. */
+  readonly subtitles: SubtitleTrack[];
+  /** The track this member sees now: their choice while it is on the video, else the room's default; null for none. */
+  readonly subtitle: SubtitleTrack | null;
 
   on<K extends keyof AllEvents>(name: K, listener: (payload: AllEvents[K]) => void): () => void;
   off<K extends keyof AllEvents>(name: K, listener: (payload: AllEvents[K]) => void): void;
@@ -456,6 +487,11 @@ export declare class RoomClient {
   queueRemove(itemId: string): Promise<Ack>;
   queueMove(itemId: string, index: number): Promise<Ack>;
   playNext(): Promise<Ack<{ playback_state: PlaybackState }>>;
+  subtitleAdd(track: { label: string; language: string; source: SubtitleTrack["source"] }): Promise<Ack<{ track: SubtitleTrack }>>;
+  subtitleRemove(trackId: string): Promise<Ack>;
+  setSubtitleDefault(trackId: string | null): Promise<Ack>;
+  /** This member's own track (null: none); kept by the server for them only. */
+  setSubtitle(trackId: string | null): Promise<Ack<{ subtitle: SubtitleChoice }>>;
   /** A PlayerStatusReporter that sends through reportStatus (call start() on it). */
   reportPlayer(player: PlayerAdapter | HTMLMediaElement, options?: StatusOptions): PlayerStatusReporter;
 }

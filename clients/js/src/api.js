@@ -9,6 +9,14 @@ function query(params) {
   return entries.length ? "?" + new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString() : "";
 }
 
+/** The ApiError of a failed answer: its problem details, with a code and a message whatever the body. */
+function problemOf(response, json) {
+  const problem = json && typeof json === "object" ? json : {};
+  if (!problem.error && response.status === 401) problem.error = "unauthorized";
+  if (!problem.error && !problem.message) problem.message = `The server answered ${response.status}.`;
+  return new ApiError(response.status, problem);
+}
+
 export class Api {
   /**
    * @param {{ baseUrl?: string, accessTokenFactory?: () => (string | null | undefined | Promise<string | null | undefined>), fetch?: typeof fetch }} [options]
@@ -22,16 +30,7 @@ export class Api {
 
   /** One call; resolves with the JSON answer (null for 204), rejects with an ApiError carrying the contract's code. */
   async request(method, path, body) {
-    const headers = { accept: "application/json" };
-    const token = await this.accessTokenFactory();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    let response;
-    try {
-      response = await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch {
-      throw new ApiError(0, { error: null, message: "The server cannot be reached. Check your connection and try again." });
-    }
+    const response = await this._send(method, path, body, "application/json");
     if (response.status === 204) return null;
     const text = await response.text();
     let json = null;
@@ -40,13 +39,34 @@ export class Api {
     } catch {
       json = null;
     }
-    if (!response.ok) {
-      const problem = json && typeof json === "object" ? json : {};
-      if (!problem.error && response.status === 401) problem.error = "unauthorized";
-      if (!problem.error && !problem.message) problem.message = `The server answered ${response.status}.`;
-      throw new ApiError(response.status, problem);
-    }
+    if (!response.ok) throw problemOf(response, json);
     return json;
+  }
+
+  /** One call whose answer is text (a subtitle file); rejects with an ApiError as request() does. */
+  async requestText(path, accept) {
+    const response = await this._send("GET", path, undefined, accept);
+    const text = await response.text();
+    if (response.ok) return text;
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    throw problemOf(response, json);
+  }
+
+  async _send(method, path, body, accept) {
+    const headers = { accept };
+    const token = await this.accessTokenFactory();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, { error: null, message: "The server cannot be reached. Check your connection and try again." });
+    }
   }
 
   // ---- server and sign-in
@@ -70,6 +90,13 @@ export class Api {
   /** `{ url }` or `{ file_id, owner: "user" | "service" }`. */
   setVideo(roomId, body) { return this.request("PUT", `/api/rooms/${enc(roomId)}/video`, body); }
   streamUrl(roomId) { return this.request("GET", `/api/rooms/${enc(roomId)}/stream-url`); }
+  /** `{ subtitles, subtitle_default, subtitle: { track_id, chosen } }` for members. */
+  subtitles(roomId) { return this.request("GET", `/api/rooms/${enc(roomId)}/subtitles`); }
+  /**
+   * A track's WebVTT text (members only). A `<track>` cannot send the token: give it
+   * `URL.createObjectURL(new Blob([text], { type: "text/vtt" }))`.
+   */
+  subtitleText(roomId, trackId) { return this.requestText(`/api/rooms/${enc(roomId)}/subtitles/${enc(trackId)}`, "text/vtt"); }
   closeRoom(roomId) { return this.request("DELETE", `/api/rooms/${enc(roomId)}`); }
   /** `{ invite, expires_at, url }`; host and co-hosts. */
   createInvite(roomId, { expiresInMinutes } = {}) {

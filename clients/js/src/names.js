@@ -18,6 +18,10 @@ export const HUB_METHODS = Object.freeze({
   queue_remove: "queueRemove",
   queue_move: "queueMove",
   play_next: "playNext",
+  subtitle_add: "subtitleAdd",
+  subtitle_remove: "subtitleRemove",
+  subtitle_default: "setSubtitleDefault",
+  set_subtitle: "setSubtitle",
 });
 
 /** Server → client events that carry the room's `seq` (broadcast to every joined connection, kept for resume). */

@@ -62,6 +62,8 @@ export class RoomClient {
     this.roomId = null;
     /** The `seq` of the last room event applied. */
     this.lastSeq = -1;
+    /** This member's own subtitle as the server keeps it: `{ track_id, chosen }` (from the join ack and set_subtitle). */
+    this.subtitleChoice = { track_id: null, chosen: false };
     this._listeners = new Map();
     this._joining = null; // room id while join_room awaits its ack
     this._pending = []; // [name, payload] received meanwhile
@@ -268,6 +270,7 @@ export class RoomClient {
       this.room = ack.room;
       this.lastSeq = ack.room.seq ?? this.lastSeq;
     }
+    if (ack.subtitle) this.subtitleChoice = ack.subtitle;
     this._emit("joined", { room: this.room, chat_history: ack.chat_history ?? [], rejoin: !!rejoin, resync: !!ack.resync, missed_events: missed });
     for (const [name, e] of this._pending.splice(0).sort(bySeq)) this._apply(name, e, { checkGap: false });
     return ack;
@@ -333,6 +336,40 @@ export class RoomClient {
   queueMove(itemId, index) { return this._inRoom("queue_move", { item_id: itemId, index }); }
   async playNext() { return this._notePlayback(await this._inRoom("play_next", {})); }
 
+  /** The current video's subtitle tracks. */
+  get subtitles() {
+    return this.room?.movie_source?.subtitles ?? [];
+  }
+
+  /**
+   * The track this member sees now: their choice while its track is on the video, else the room's
+   * default (the server's rule, applied here as tracks change); null for none.
+   */
+  get subtitle() {
+    const tracks = this.subtitles;
+    const { track_id, chosen } = this.subtitleChoice;
+    const id = chosen && (track_id === null || tracks.some(t => t.track_id === track_id))
+      ? track_id
+      : this.room?.movie_source?.subtitle_default ?? null;
+    return tracks.find(t => t.track_id === id) ?? null;
+  }
+
+  /** Host and co-hosts: `{ label, language, source: { type: "directLink", url } | { type: "googleDrive", file_id, owner? } }` → `{ ok, track }`. */
+  subtitleAdd({ label, language, source }) { return this._inRoom("subtitle_add", { label, language, source }); }
+  subtitleRemove(trackId) { return this._inRoom("subtitle_remove", { track_id: trackId }); }
+  /** Host and co-hosts: the track members see until they choose (null: none). */
+  setSubtitleDefault(trackId) { return this._inRoom("subtitle_default", { track_id: trackId ?? null }); }
+
+  /** This member's own track (null: none), kept by the server for them only; emits `subtitle` on success. */
+  async setSubtitle(trackId) {
+    const ack = await this._inRoom("set_subtitle", { track_id: trackId ?? null });
+    if (ack?.ok && ack.subtitle) {
+      this.subtitleChoice = ack.subtitle;
+      this._emit("subtitle", { subtitle: ack.subtitle, track: this.subtitle });
+    }
+    return ack;
+  }
+
   /** Reports `player`'s state (buffering, ready, ended) to the room while it is started; see PlayerStatusReporter. */
   reportPlayer(player, options) {
     return new PlayerStatusReporter(player, (state, position) => this.reportStatus({ state, position }), options);
@@ -372,6 +409,7 @@ export class RoomClient {
   }
 
   _forgetRoom() {
+    this.subtitleChoice = { track_id: null, chosen: false };
     this.roomId = null;
     this.room = null;
     this.lastSeq = -1;

@@ -100,6 +100,10 @@ test("every hub method has a typed method that invokes it with the room id", asy
     queueRemove: () => t.client.queueRemove("i1"),
     queueMove: () => t.client.queueMove("i1", 0),
     playNext: () => t.client.playNext(),
+    subtitleAdd: () => t.client.subtitleAdd({ label: "English", language: "en", source: { type: "directLink", url: "https://s.test/en.vtt" } }),
+    subtitleRemove: () => t.client.subtitleRemove("t1"),
+    setSubtitleDefault: () => t.client.setSubtitleDefault(null),
+    setSubtitle: () => t.client.setSubtitle("t1"),
   };
   assert.deepEqual(Object.keys(calls).sort(), Object.values(HUB_METHODS).sort(), "the test covers every method");
   const sent = {};
@@ -119,6 +123,30 @@ test("every hub method has a typed method that invokes it with the room id", asy
   assert.deepEqual(sent.queue_move, { room_id: ROOM, item_id: "i1", index: 0 });
   assert.deepEqual(sent.update_settings, { room_id: ROOM, settings: { chat_enabled: false } });
   assert.deepEqual(sent.update_playback, { room_id: ROOM, status: "playing", position: 1, rate: 1.5, base_version: 0 });
+  assert.deepEqual(sent.set_subtitle, { room_id: ROOM, track_id: "t1" });
+  assert.deepEqual(sent.subtitle_default, { room_id: ROOM, track_id: null });
+});
+
+test("subtitles: the join ack's choice, set_subtitle's answer, and the room default when the chosen track goes", async () => {
+  const tracks = [{ track_id: "en", label: "English", language: "en", source: { type: "directLink", url: "https://s.test/en.vtt" } },
+    { track_id: "pt", label: "Português", language: "pt", source: { type: "directLink", url: "https://s.test/pt.srt" } }];
+  const start = { ...room(0), movie_source: { type: "directLink", url: "https://v.test/m.mp4", subtitles: tracks, subtitle_default: "en" } };
+  const t = newClient();
+  await t.client.connect();
+  t.c.answers.join_room = { ok: true, room: start, chat_history: [], subtitle: { track_id: null, chosen: false } };
+  await t.client.join(ROOM);
+  assert.equal(t.client.subtitle.track_id, "en", "the room default before a choice");
+  const seen = [];
+  t.client.on("subtitle", e => seen.push(e.track?.track_id));
+  t.c.answers.set_subtitle = { ok: true, subtitle: { track_id: "pt", chosen: true } };
+  await t.client.setSubtitle("pt");
+  assert.equal(t.client.subtitle.track_id, "pt");
+  assert.deepEqual(seen, ["pt"]);
+  t.c.emit("room_updated", { room_id: ROOM, room: { ...start, movie_source: { ...start.movie_source, subtitles: [tracks[0]] }, seq: 1 }, seq: 1 });
+  assert.equal(t.client.subtitle.track_id, "en", "a removed choice falls back to the default");
+  t.c.answers.set_subtitle = { ok: true, subtitle: { track_id: null, chosen: true } };
+  await t.client.setSubtitle(null);
+  assert.equal(t.client.subtitle, null, "none is none, whatever the default");
 });
 
 test("report_status carries the clock's measured round trip, rounded", async () => {
