@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
@@ -108,11 +110,33 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _videoServer = builder.Build();
-        _videoServer.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(_videoDirectory) });
+        await WriteSubtitlesAsync(_videoDirectory);
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".srt"] = "application/x-subrip";
+        types.Mappings[".vtt"] = "text/vtt";
+        _videoServer.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(_videoDirectory), ContentTypeProvider = types });
         await _videoServer.StartAsync();
         var address = _videoServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         VideoUrl = new Uri(new Uri(address), "testsrc.webm");
         if (MemberLatencyMs > 0) _memberProxy = new DelayProxy(Server.BaseAddress, TimeSpan.FromMilliseconds(MemberLatencyMs));
+    }
+
+    /// <summary>
+    /// Subtitles for the test video beside it: <c>en.srt</c> (SubRip) and <c>pt.vtt</c> (WebVTT), a cue
+    /// every 2 s for 5 minutes saying its language and its start second ("EN 12", "PT 12").
+    /// </summary>
+    private static async Task WriteSubtitlesAsync(string directory)
+    {
+        static string Time(int s, char separator) => $"00:{s / 60:00}:{s % 60:00}{separator}000";
+        var srt = new StringBuilder();
+        var vtt = new StringBuilder("WEBVTT\n\n");
+        for (int i = 0, s = 0; s < 300; i++, s += 2)
+        {
+            srt.Append($"{i + 1}\r\n{Time(s, ',')} --> {Time(s + 2, ',')}\r\nEN {s}\r\n\r\n");
+            vtt.Append($"{Time(s, '.')} --> {Time(s + 2, '.')}\nPT {s}\n\n");
+        }
+        await File.WriteAllTextAsync(Path.Combine(directory, "en.srt"), srt.ToString());
+        await File.WriteAllTextAsync(Path.Combine(directory, "pt.vtt"), vtt.ToString());
     }
 
     private static async Task MakeVideoAsync(string path, int seconds)
@@ -177,6 +201,7 @@ public sealed class BrowserTestEnvironment : IAsyncLifetime
         {
             ["CINEMASYNC_URL"] = Server.BaseAddress.ToString(),
             ["CINEMASYNC_VIDEO_URL"] = VideoUrl.ToString(),
+            ["CINEMASYNC_SUBTITLES_URL"] = new Uri(VideoUrl, "./").ToString(),
             ["CINEMASYNC_ARTIFACTS"] = BrowserPrerequisites.ArtifactsDirectory,
             ["CINEMASYNC_SYNC_MEASURE"] = MeasureSeconds.ToString(),
             ["CINEMASYNC_MEMBER_URL"] = (_memberProxy?.BaseAddress ?? Server.BaseAddress).ToString(),

@@ -10,6 +10,7 @@ import { createQueuePanel } from "./queue-panel.js";
 import { createInviteButton, dropInviteFromAddress, inviteFrom } from "./invite.js";
 import { applyRoomSettings, createSettingsDialog } from "./settings-dialog.js";
 import { createSpeedControl } from "./speed-control.js";
+import { createSubtitlesMenu } from "./subtitles-menu.js";
 import { renderWaiting } from "./waiting-notice.js";
 import { createDrivePicker } from "./drive-picker.js";
 import { takeGoogleResult } from "./google-drive.js";
@@ -70,6 +71,7 @@ const panels = {
   queue: createQueuePanel(roomContext, { pickFromDrive: purpose => picker.pick(purpose) }),
   settings: createSettingsDialog(roomContext, { openButton: $("open-settings") }),
   speed: createSpeedControl({ select: $("speed"), badge: $("speed-badge"), setRate: rate => changeRate(rate) }),
+  subtitles: createSubtitlesMenu(roomContext, { video: $("video") }),
 };
 createInviteButton(roomContext, { button: $("invite"), status: $("share-status") });
 
@@ -528,7 +530,9 @@ function onRoomSnapshot(room) {
   if (!room || room.room_id !== app.roomId) return;
   $("room-name").textContent = room.name;
   document.title = `${room.name} · CinemaSync`;
-  const source = JSON.stringify(room.movie_source ?? null);
+  // Tracks are not the video: adding one must not reload the player.
+  const { subtitles, subtitle_default, ...video } = room.movie_source ?? {};
+  const source = JSON.stringify(room.movie_source ? video : null);
   if (source !== app.shownSource) {
     app.shownSource = source;
     loadVideo(room);
@@ -666,6 +670,7 @@ function renderRole() {
   $("invite").hidden = !controller;
   panels.settings.render(host);
   panels.queue.render();
+  panels.subtitles.render();
   app.sync?.setController(controller ? requestPlayback : null);
 }
 

@@ -26,6 +26,9 @@ export const ERROR_MESSAGES = Object.freeze({
   unavailable: "The server could not save that change, so nothing changed. Try again.",
   not_configured: "This server is not set up for that (Google Drive or sign-in is not configured).",
   room_exists: "A room with this id already exists.",
+  track_not_found: "That subtitle track is no longer on this video.",
+  invalid_subtitle: "That subtitle file cannot be used: it must be a SubRip (.srt) or WebVTT (.vtt) file of at most 2 MiB.",
+  subtitle_unavailable: "The subtitle file could not be downloaded from its link. Check the link and try again.",
 });
 
 /** Every error code, in the table's order. */
