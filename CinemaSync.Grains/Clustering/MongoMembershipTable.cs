@@ -10,7 +10,7 @@ using Orleans.Runtime;
 namespace CinemaSync.Grains.Clustering;
 
 /// <summary>Where the MongoDB membership table lives: the grain store's database (<c>MONGODB_URI</c>, <c>MONGODB_DB_NAME</c>).</summary>
-public sealed class MongoMembershipOptions
+internal sealed class MongoMembershipOptions
 {
     public string ConnectionString { get; set; } = string.Empty;
     public string DatabaseName { get; set; } = "cinemasync";
@@ -34,7 +34,7 @@ public sealed class MongoMembershipOptions
 /// <c>{ silo: "S127.0.0.1:11111:123", etag, status: "Active", status_code, proxy_port, host_name, silo_name,
 /// role_name, update_zone, fault_zone, start_time, i_am_alive, suspect_times: [ { silo, at } ] }</c>.
 /// </summary>
-public sealed class MongoMembershipTable : IMembershipTable
+internal sealed class MongoMembershipTable : IMembershipTable
 {
     private const string InitialEtag = "0";
     private readonly MongoMembershipOptions _options;
@@ -258,7 +258,7 @@ public sealed class MongoMembershipTable : IMembershipTable
 }
 
 /// <summary>The gateways of a cluster whose membership is on MongoDB: active silos with a gateway port.</summary>
-public sealed class MongoGatewayListProvider(
+internal sealed class MongoGatewayListProvider(
     IOptions<MongoMembershipOptions> options, IOptions<ClusterOptions> cluster, IOptions<GatewayOptions> gateway) : IGatewayListProvider
 {
     private readonly Lazy<IMongoCollection<BsonDocument>> _collection = new(() => MongoMembershipTable.OpenCollection(options.Value));

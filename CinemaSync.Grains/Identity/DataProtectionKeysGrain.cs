@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Identity;
 
 /// <summary>The shared Data Protection key ring (see <see cref="IDataProtectionKeysGrain"/>).</summary>
 [GrainType("dataprotection-keys")]
-public sealed class DataProtectionKeysGrain(
+internal sealed class DataProtectionKeysGrain(
     [PersistentState(StateNames.DataProtectionKeys, StorageNames.Default)] IPersistentState<DataProtectionKeysState> state)
     : Grain, IDataProtectionKeysGrain
 {
@@ -20,13 +20,13 @@ public sealed class DataProtectionKeysGrain(
 }
 
 [GenerateSerializer]
-public sealed class DataProtectionKeysState
+internal sealed class DataProtectionKeysState
 {
     [Id(0)] public List<StoredXmlElement> Keys { get; set; } = [];
 }
 
 [GenerateSerializer]
-public sealed class StoredXmlElement
+internal sealed class StoredXmlElement
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public string Xml { get; set; } = "";

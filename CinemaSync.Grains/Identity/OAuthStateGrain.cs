@@ -6,7 +6,7 @@ namespace CinemaSync.Grains.Identity;
 
 /// <summary>A pending OAuth state: persisted so a silo restart does not break a sign-in in progress.</summary>
 [GrainType("oauth-state")]
-public sealed class OAuthStateGrain(
+internal sealed class OAuthStateGrain(
     [PersistentState(StateNames.OAuthState, StorageNames.Default)] IPersistentState<OAuthStateRecord> state,
     TimeProvider clock) : Grain, IOAuthStateGrain
 {
@@ -58,7 +58,7 @@ public sealed class OAuthStateGrain(
 }
 
 [GenerateSerializer]
-public sealed class OAuthStateRecord
+internal sealed class OAuthStateRecord
 {
     [Id(0)] public string UserId { get; set; } = "";
     [Id(1)] public long ExpiresAt { get; set; }

@@ -5,7 +5,7 @@ namespace CinemaSync.Grains.Journal;
 /// An engine returns from <see cref="AppendAsync"/> only once the write is durable as its
 /// README states; errors other than a conflict propagate.
 /// </summary>
-public interface IJournalStore
+internal interface IJournalStore
 {
     /// <summary>Which engine this is (<c>sqlite</c>, <c>mongodb</c>), for logs and metrics.</summary>
     string Name { get; }

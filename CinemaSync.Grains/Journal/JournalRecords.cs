@@ -5,11 +5,11 @@ namespace CinemaSync.Grains.Journal;
 /// journal, a type name and the payload (UTF-8 JSON). The store never looks inside the payload.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record JournalEvent([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] byte[] Payload);
+internal sealed record JournalEvent([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] byte[] Payload);
 
 /// <summary>The room state as of <paramref name="Seq"/> (every event up to it applied), opaque to the store.</summary>
 [GenerateSerializer, Immutable]
-public sealed record JournalSnapshot([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] byte[] Payload)
+internal sealed record JournalSnapshot([property: Id(0)] long Seq, [property: Id(1)] string Type, [property: Id(2)] byte[] Payload)
 {
     /// <summary>
     /// The type of a snapshot that is a room document written before the journal existed (the
@@ -30,7 +30,7 @@ public sealed record JournalSnapshot([property: Id(0)] long Seq, [property: Id(1
 /// <paramref name="Create"/> when the room exists at all.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record JournalAppend(
+internal sealed record JournalAppend(
     [property: Id(0)] IReadOnlyList<JournalEvent> Events,
     [property: Id(1)] JournalSnapshot? Snapshot = null,
     [property: Id(2)] long TrimThrough = 0,
@@ -65,7 +65,7 @@ public sealed record JournalAppend(
 
 /// <summary>What a room starts from: its latest snapshot (null for a new room) and every event after it, in order.</summary>
 [GenerateSerializer, Immutable]
-public sealed record JournalLoad([property: Id(0)] JournalSnapshot? Snapshot, [property: Id(1)] IReadOnlyList<JournalEvent> Events)
+internal sealed record JournalLoad([property: Id(0)] JournalSnapshot? Snapshot, [property: Id(1)] IReadOnlyList<JournalEvent> Events)
 {
     public static JournalLoad Empty { get; } = new(null, []);
 

@@ -4,7 +4,7 @@ using CinemaSync.Grains.Rooms.Core;
 namespace CinemaSync.Grains.Journal;
 
 /// <summary>What a join reads from the room's journal: the events a member missed, and the chat history.</summary>
-public sealed class RoomHistory(RoomJournal journal)
+internal sealed class RoomHistory(RoomJournal journal)
 {
     /// <summary>The last chat messages, read from the journal at the first join, then kept up as messages are accepted.</summary>
     private List<ChatMessage>? _chat;

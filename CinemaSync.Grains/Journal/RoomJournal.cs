@@ -6,7 +6,7 @@ namespace CinemaSync.Grains.Journal;
 /// <see cref="RoomJournalOptions.SnapshotAfterBytes"/>, trims what falls outside the retention in
 /// that same write, and answers "what came after seq N". Not thread-safe: one per activation.
 /// </summary>
-public sealed class RoomJournal(IJournalStore store, string roomId, RoomJournalOptions options)
+internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJournalOptions options)
 {
     private int _eventsSinceSnapshot;
     private long _bytesSinceSnapshot;

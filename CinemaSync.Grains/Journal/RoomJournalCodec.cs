@@ -16,7 +16,7 @@ namespace CinemaSync.Grains.Journal;
 /// <see cref="RoomState"/> in the same JSON the grain storage keeps, so a room stored whole before
 /// the journal existed loads as a snapshot unchanged.
 /// </summary>
-public static class RoomJournalCodec
+internal static class RoomJournalCodec
 {
     public const string SnapshotType = "room_state";
 

@@ -3,7 +3,7 @@ using CinemaSync.Grains.Hosting;
 namespace CinemaSync.Grains.Journal;
 
 /// <summary>When a room's journal takes a snapshot and how much of it is kept (section <c>Journal</c>).</summary>
-public sealed class RoomJournalOptions : IValidatedSettings
+internal sealed class RoomJournalOptions : IValidatedSettings
 {
     public const string Section = "Journal";
 

@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Movies;
 
 /// <summary>One Drive file's cached metadata, persisted (a restart keeps the cache warm).</summary>
 [GrainType("movie-metadata")]
-public sealed class MovieMetadataGrain(
+internal sealed class MovieMetadataGrain(
     [PersistentState(StateNames.MovieMetadata, StorageNames.Default)] IPersistentState<MovieMetadataState> state,
     TimeProvider clock) : Grain, IMovieMetadataGrain
 {
@@ -27,7 +27,7 @@ public sealed class MovieMetadataGrain(
 }
 
 [GenerateSerializer]
-public sealed class MovieMetadataState
+internal sealed class MovieMetadataState
 {
     [Id(0)] public MovieInfo? Movie { get; set; }
     [Id(1)] public long FetchedAt { get; set; }

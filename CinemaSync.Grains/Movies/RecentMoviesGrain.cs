@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Movies;
 
 /// <summary>Drive files recently set as room videos: newest first, one entry per file, at most <see cref="IRecentMoviesGrain.Capacity"/>.</summary>
 [GrainType("recent-movies")]
-public sealed class RecentMoviesGrain(
+internal sealed class RecentMoviesGrain(
     [PersistentState(StateNames.RecentMovies, StorageNames.Default)] IPersistentState<RecentMoviesState> state,
     TimeProvider clock) : Grain, IRecentMoviesGrain
 {
@@ -22,13 +22,13 @@ public sealed class RecentMoviesGrain(
 }
 
 [GenerateSerializer]
-public sealed class RecentMoviesState
+internal sealed class RecentMoviesState
 {
     [Id(0)] public List<RecentMovie> Movies { get; set; } = [];
 }
 
 [GenerateSerializer]
-public sealed class RecentMovie
+internal sealed class RecentMovie
 {
     [Id(0)] public MovieInfo Movie { get; set; } = null!;
     [Id(1)] public long UsedAt { get; set; }

@@ -16,7 +16,7 @@ namespace CinemaSync.Grains.Rooms;
 /// journal's latest snapshot and the entries after it. One timer runs the core's next tick.
 /// </summary>
 [GrainType("room")]
-public sealed class RoomGrain(
+internal sealed class RoomGrain(
     IJournalStore store,
     IOptions<RoomJournalOptions> journalOptions,
     TimeProvider clock,
@@ -43,13 +43,13 @@ public sealed class RoomGrain(
         _history = new RoomHistory(_journal);
         _core = await _journal.LoadCoreAsync(_options, cancellationToken);
         _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
-        CinemaSyncTelemetry.ActiveRooms.Add(1);
+        GrainTelemetry.ActiveRooms.Add(1);
     }
 
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        CinemaSyncTelemetry.ActiveRooms.Add(-1);
+        GrainTelemetry.ActiveRooms.Add(-1);
         return Task.CompletedTask;
     }
 
@@ -144,12 +144,12 @@ public sealed class RoomGrain(
     /// </summary>
     private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState room)
     {
-        using var activity = CinemaSyncTelemetry.Source.StartActivity("room.persist")?.SetTag("cinemasync.room_id", RoomId);
+        using var activity = GrainTelemetry.Source.StartActivity("room.persist")?.SetTag("cinemasync.room_id", RoomId);
         var started = Stopwatch.GetTimestamp();
         try
         {
             await _journal.WriteAsync(changes, events, room);
-            CinemaSyncTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            GrainTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("state", StateNames.Room));
             return true;
         }

@@ -3,7 +3,7 @@ using CinemaSync.Grains.Hosting;
 namespace CinemaSync.Grains.Rooms;
 
 /// <summary>The room grain's settings (section <c>Rooms</c>), read by the silos that host rooms.</summary>
-public sealed class RoomGrainOptions : IValidatedSettings
+internal sealed class RoomGrainOptions : IValidatedSettings
 {
     public const string Section = "Rooms";
 

@@ -29,8 +29,8 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
 
     private void Broadcast(RoomEvent roomEvent)
     {
-        roomEvent = roomEvent with { PublishedAt = CinemaSyncTelemetry.NowTicks };
-        CinemaSyncTelemetry.EventsPublished.Add(1);
+        roomEvent = roomEvent with { PublishedAt = SharedTelemetry.NowTicks };
+        GrainTelemetry.EventsPublished.Add(1);
         log.LogDebug("Room {RoomId}: {Event} seq {Seq}", roomId, roomEvent.Name, roomEvent.Seq);
         _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
     }
@@ -46,7 +46,7 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
                 _nodes.Unsubscribe(notice.NodeId);
                 break;
             case Directed d:
-                var message = d.Message with { PublishedAt = CinemaSyncTelemetry.NowTicks };
+                var message = d.Message with { PublishedAt = SharedTelemetry.NowTicks };
                 Notify(d.NodeId, node => node.OnDirectedAsync(d.ConnectionIds, message));
                 break;
             case ConnectionJoined j:

@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Rooms;
 
 /// <summary>What a room persists: the room core's stored state. Connections are not here: web nodes re-announce them.</summary>
 [GenerateSerializer]
-public sealed class RoomState
+internal sealed class RoomState
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public string HostId { get; set; } = "";
@@ -35,7 +35,7 @@ public sealed class RoomState
 }
 
 [GenerateSerializer]
-public sealed class ParticipantState
+internal sealed class ParticipantState
 {
     [Id(0)] public string UserId { get; set; } = "";
     [Id(1)] public string DisplayName { get; set; } = "";
@@ -45,4 +45,4 @@ public sealed class ParticipantState
 
 /// <summary>A member's own subtitle track; <see cref="TrackId"/> null: none.</summary>
 [GenerateSerializer]
-public sealed record MemberSubtitle([property: Id(0)] string UserId, [property: Id(1)] string? TrackId);
+internal sealed record MemberSubtitle([property: Id(0)] string UserId, [property: Id(1)] string? TrackId);

@@ -4,7 +4,7 @@ using System.Text;
 namespace CinemaSync.Grains.Security;
 
 /// <summary>Room passwords: salted PBKDF2-SHA256, compared in constant time, after trimming.</summary>
-public static class PasswordHasher
+internal static class PasswordHasher
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;

@@ -10,7 +10,7 @@ namespace CinemaSync.Grains.Storage;
 /// names, enums as snake_case strings, dictionary keys kept as they are, unknown
 /// properties ignored and missing ones left at the state class's initializer defaults.
 /// </summary>
-public static class GrainStateJson
+internal static class GrainStateJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace CinemaSync.Grains.Storage;
 
 /// <summary>Registers the one <see cref="IJournalStore"/> a silo's rooms append to.</summary>
-public static class JournalServiceCollectionExtensions
+internal static class JournalServiceCollectionExtensions
 {
     /// <summary>The journal on the SQLite file of the grain storage (same data directory).</summary>
     public static IServiceCollection AddCinemaSyncSqliteJournal(this IServiceCollection services, SqliteStorageOptions options)

@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Storage;
 
 /// <summary>One room's in-memory journal, held by a grain so every silo of a memory-storage cluster sees the same one.</summary>
 [Alias("CinemaSync.Grains.Storage.IMemoryJournalGrain")]
-public interface IMemoryJournalGrain : IGrainWithStringKey
+internal interface IMemoryJournalGrain : IGrainWithStringKey
 {
     [Alias("Load")] Task<JournalLoad> LoadAsync();
 
@@ -19,7 +19,7 @@ public interface IMemoryJournalGrain : IGrainWithStringKey
 /// <summary>Kept alive: its memory is the journal, so collecting it would lose the room.</summary>
 [KeepAlive]
 [GrainType("cinemasync-memory-journal")]
-public sealed class MemoryJournalGrain : Grain, IMemoryJournalGrain
+internal sealed class MemoryJournalGrain : Grain, IMemoryJournalGrain
 {
     private readonly MemoryJournalStore _store = new();
 
@@ -46,7 +46,7 @@ public sealed class MemoryJournalGrain : Grain, IMemoryJournalGrain
 }
 
 /// <summary>The room journal of <c>Storage:Provider=memory</c>: one <see cref="MemoryJournalGrain"/> per room (dies with its silo).</summary>
-public sealed class GrainMemoryJournalStore(IGrainFactory grains) : IJournalStore
+internal sealed class GrainMemoryJournalStore(IGrainFactory grains) : IJournalStore
 {
     public string Name => "memory";
 

@@ -6,7 +6,7 @@ namespace CinemaSync.Grains.Storage;
 /// The room journal in process memory, for <c>Storage:Provider=memory</c> (tests): the same
 /// contract as the durable engines, and nothing survives the process.
 /// </summary>
-public sealed class MemoryJournalStore : IJournalStore
+internal sealed class MemoryJournalStore : IJournalStore
 {
     private readonly Dictionary<string, RoomLog> _rooms = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();

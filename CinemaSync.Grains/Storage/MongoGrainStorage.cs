@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
@@ -13,7 +14,7 @@ namespace CinemaSync.Grains.Storage;
 /// <c>etag</c> field. Driver and connection errors propagate to the caller (Orleans reports a failed
 /// write to the grain); nothing is swallowed except inside <see cref="IsHealthyAsync"/>.
 /// </summary>
-public sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
+internal sealed class MongoGrainStorage : IGrainStorage, IStorageHealth
 {
     /// <summary>The collection the health probe writes to.</summary>
     public const string HealthCollectionName = "_cinemasync_health";

@@ -21,7 +21,7 @@ namespace CinemaSync.Grains.Storage;
 /// <see cref="LoadAsync"/> reads. Event payloads are stored as the JSON text, exactly; a snapshot's
 /// payload must be a JSON object and is stored as a sub-document, so operators can query it.
 /// </remarks>
-public sealed class MongoJournalStore : IJournalStore
+internal sealed class MongoJournalStore : IJournalStore
 {
     public const string EventsCollectionName = "room_events";
     public const string SnapshotsCollectionName = StateNames.Room;

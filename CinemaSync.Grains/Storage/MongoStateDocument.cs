@@ -12,7 +12,7 @@ namespace CinemaSync.Grains.Storage;
 /// The state is the same snake_case JSON the SQLite store keeps, stored as a BSON sub-document
 /// (no CLR type names), so operators can query <c>state.host_id</c> etc.
 /// </summary>
-public static class MongoStateDocument
+internal static class MongoStateDocument
 {
     public const string IdField = "_id";
     public const string GrainIdField = "grain_id";

@@ -1,7 +1,7 @@
 namespace CinemaSync.Grains.Storage;
 
 /// <summary>Options of <see cref="MongoGrainStorage"/>.</summary>
-public sealed class MongoStorageOptions
+internal sealed class MongoStorageOptions
 {
     /// <summary>The MongoDB connection string (<c>MONGODB_URI</c>), e.g. <c>mongodb://localhost:27017</c>.</summary>
     public string ConnectionString { get; set; } = string.Empty;

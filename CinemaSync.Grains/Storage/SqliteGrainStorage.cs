@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -15,7 +16,7 @@ namespace CinemaSync.Grains.Storage;
 /// by the etag (<c>UPDATE … WHERE etag = @old</c>, <c>INSERT … ON CONFLICT DO NOTHING</c>), and
 /// SQLite serializes writers, so of several concurrent writers holding the same etag exactly one wins.
 /// </remarks>
-public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, ILifecycleParticipant<ISiloLifecycle>
+internal sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly string _name;
     private readonly SqliteStorageOptions _options;

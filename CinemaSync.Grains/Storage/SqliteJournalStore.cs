@@ -17,7 +17,7 @@ namespace CinemaSync.Grains.Storage;
 /// together in the next transaction (group commit: one fsync for all of them), each inside its own
 /// savepoint, so one refused append does not refuse the others. Reads use pooled connections.
 /// </remarks>
-public sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
+internal sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
 {
     /// <summary>Appends written in one transaction at most.</summary>
     public const int MaxGroupSize = 256;

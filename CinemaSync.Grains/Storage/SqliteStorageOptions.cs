@@ -1,7 +1,7 @@
 namespace CinemaSync.Grains.Storage;
 
 /// <summary>Options of <see cref="SqliteGrainStorage"/>.</summary>
-public sealed class SqliteStorageOptions
+internal sealed class SqliteStorageOptions
 {
     /// <summary>The database file name inside <see cref="DataDirectory"/>.</summary>
     public const string FileName = "cinemasync.db";

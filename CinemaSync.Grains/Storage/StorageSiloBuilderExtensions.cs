@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ using Orleans.Storage;
 namespace CinemaSync.Grains.Storage;
 
 /// <summary>Registers the CinemaSync grain storage providers under a storage name.</summary>
-public static class StorageSiloBuilderExtensions
+internal static class StorageSiloBuilderExtensions
 {
     /// <summary>
     /// Adds <see cref="SqliteGrainStorage"/> as the grain storage named <paramref name="name"/>,

@@ -5,7 +5,7 @@ namespace CinemaSync.Grains.Users;
 
 /// <summary>A user's profile and room memberships (for <c>GET /api/rooms/mine</c>).</summary>
 [GrainType("user")]
-public sealed class UserGrain(
+internal sealed class UserGrain(
     [PersistentState(StateNames.User, StorageNames.Default)] IPersistentState<UserState> state,
     TimeProvider clock,
     IOptions<UserGrainOptions> options) : Grain, IUserGrain

@@ -3,7 +3,7 @@ using CinemaSync.Grains.Hosting;
 namespace CinemaSync.Grains.Users;
 
 /// <summary>The user grain's settings (section <c>Users</c>).</summary>
-public sealed class UserGrainOptions : IValidatedSettings
+internal sealed class UserGrainOptions : IValidatedSettings
 {
     public const string Section = "Users";
 

@@ -3,7 +3,7 @@ using CinemaSync.Contracts;
 namespace CinemaSync.Grains.Users;
 
 [GenerateSerializer]
-public sealed class UserState
+internal sealed class UserState
 {
     [Id(0)] public string DisplayName { get; set; } = "";
     [Id(1)] public string? Email { get; set; }

@@ -58,6 +58,7 @@ public sealed class SettingsValidationTests
             ["--Orleans:Mode=client", $"--Orleans:GatewayPort={FreePorts.Next()}", "--Orleans:Messaging:ResponseTimeout=fast"] },
         { "Realtime:MembershipPollInterval must be positive",
             ["--Orleans:Mode=client", $"--Orleans:GatewayPort={FreePorts.Next()}", "--Realtime:MembershipPollInterval=00:00:00"] },
+        { "Realtime:ObserverRefreshInterval must be positive", ["--Realtime:ObserverRefreshInterval=00:00:00"] },
         { "Storage:Provider must be 'memory' or unset", ["--Storage:Provider=redis"] },
         { "Storage:StartupTimeout must be positive", ["--Storage:StartupTimeout=00:00:00"] },
         { "Storage:StartupTimeout must be a time span such as 00:00:30, not '5s'", ["--Storage:StartupTimeout=5s"] },

@@ -11,7 +11,7 @@ public sealed class RoomChangeJsonTests
     private static readonly PlaybackState Playback = new() { Status = PlaybackStatus.Playing, Position = 12.5, Rate = 1.25, UpdatedAt = 1_000, Version = 3 };
     private static readonly QueueItem Item = new() { ItemId = "q1", MovieSource = new MovieSource { Type = MovieSourceTypes.DirectLink, Url = "https://v.test/a.mp4" }, Title = "A", DurationMs = 5000 };
 
-    public static TheoryData<RoomChange> EveryChange() =>
+    private static readonly RoomChange[] Samples =
     [
         new RoomCreated("Night", "host", "Host", true, "hash", Item.MovieSource, new RoomSettings { MaxParticipants = 5 }, Playback) { At = 1 },
         new MemberJoined("u", "U", ParticipantRoles.Member) { At = 2, Seq = 1 },
@@ -45,10 +45,13 @@ public sealed class RoomChangeJsonTests
         new SubtitleChosen("u", null) { At = 30 },
     ];
 
+    public static TheoryData<string> EveryChange() => new(Samples.Select(sample => sample.GetType().Name));
+
     [Theory]
     [MemberData(nameof(EveryChange))]
-    public void Change_SurvivesAJsonRoundTrip(RoomChange change)
+    public void Change_SurvivesAJsonRoundTrip(string changeType)
     {
+        var change = Samples.Single(sample => sample.GetType().Name == changeType);
         var json = JsonSerializer.Serialize(change, GrainStateJson.Options);
         var read = JsonSerializer.Deserialize<RoomChange>(json, GrainStateJson.Options)!;
 
@@ -60,7 +63,7 @@ public sealed class RoomChangeJsonTests
     [Fact]
     public void EveryChangeType_IsCovered()
     {
-        var covered = EveryChange().Cast<object[]>().Select(row => row[0].GetType()).ToHashSet();
+        var covered = Samples.Select(sample => sample.GetType()).ToHashSet();
         var all = typeof(RoomChange).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(RoomChange)) && !t.IsAbstract);
         Assert.DoesNotContain(all, t => !covered.Contains(t));
     }

@@ -10,7 +10,7 @@ namespace CinemaSync.Tests.Rooms;
 /// change, event and notice, with checks that a refusal changes nothing and that replaying the
 /// accepted changes rebuilds the room.
 /// </summary>
-public sealed class RoomHarness
+internal sealed class RoomHarness
 {
     public const string RoomId = "room-1";
     public static readonly MovieSource Video = new() { Type = MovieSourceTypes.DirectLink, Url = "https://v.test/m.mp4" };

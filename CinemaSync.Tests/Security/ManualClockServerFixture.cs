@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Storage;
 using CinemaSync.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

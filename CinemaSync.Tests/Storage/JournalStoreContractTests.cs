@@ -17,28 +17,28 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
     protected const string Room = "abc123";
 
     /// <summary>A new engine instance over this test's store; calling it twice simulates a restart.</summary>
-    protected abstract IJournalStore CreateStore();
+    private protected abstract IJournalStore CreateStore();
 
     /// <summary>Stores a room the way the code before the journal did: whole-state JSON through the grain storage.</summary>
-    protected abstract Task WriteLegacyRoomAsync(string roomId, RoomState state);
+    private protected abstract Task WriteLegacyRoomAsync(string roomId, RoomState state);
 
     /// <summary>Whether the room's whole-state document is still in its pre-journal form.</summary>
-    protected abstract Task<bool> IsLegacyDocumentAsync(string roomId);
+    private protected abstract Task<bool> IsLegacyDocumentAsync(string roomId);
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    protected static JournalEvent Event(long seq, string type = "playback_updated")
+    private protected static JournalEvent Event(long seq, string type = "playback_updated")
         => new(seq, type, Encoding.UTF8.GetBytes($$"""{"seq":{{seq}},"text":"événement {{seq}} 🎬","position":{{seq * 1.5}}}"""));
 
-    protected static JournalEvent[] Events(long from, long to, string type = "playback_updated")
+    private protected static JournalEvent[] Events(long from, long to, string type = "playback_updated")
         => Enumerable.Range((int)from, (int)(to - from + 1)).Select(i => Event(i, type)).ToArray();
 
-    protected static JournalSnapshot Snapshot(long seq)
+    private protected static JournalSnapshot Snapshot(long seq)
         => new(seq, "room_state", Encoding.UTF8.GetBytes($$"""{"name":"Movie night","seq":{{seq}},"ratio":0.30000000000000004,"big":9223372036854775800,"members":["ana","ضيف"]}"""));
 
-    protected static void AssertEvents(IEnumerable<JournalEvent> expected, IEnumerable<JournalEvent> actual)
+    private protected static void AssertEvents(IEnumerable<JournalEvent> expected, IEnumerable<JournalEvent> actual)
     {
         var e = expected.ToList();
         var a = actual.ToList();
@@ -47,7 +47,7 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
         Assert.Equal(e.Select(x => Encoding.UTF8.GetString(x.Payload)), a.Select(x => Encoding.UTF8.GetString(x.Payload)));
     }
 
-    protected static void AssertSnapshot(JournalSnapshot expected, JournalSnapshot? actual)
+    private protected static void AssertSnapshot(JournalSnapshot expected, JournalSnapshot? actual)
     {
         Assert.NotNull(actual);
         Assert.Equal(expected.Seq, actual.Seq);

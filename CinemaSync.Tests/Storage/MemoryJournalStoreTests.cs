@@ -9,11 +9,11 @@ public sealed class MemoryJournalStoreTests : JournalStoreContractTests
 {
     private readonly MemoryJournalStore _store = new();
 
-    protected override IJournalStore CreateStore() => _store;
+    private protected override IJournalStore CreateStore() => _store;
 
-    protected override Task WriteLegacyRoomAsync(string roomId, RoomState state) => throw new NotSupportedException();
+    private protected override Task WriteLegacyRoomAsync(string roomId, RoomState state) => throw new NotSupportedException();
 
-    protected override Task<bool> IsLegacyDocumentAsync(string roomId) => throw new NotSupportedException();
+    private protected override Task<bool> IsLegacyDocumentAsync(string roomId) => throw new NotSupportedException();
 
     [Fact(Skip = "The memory journal has no rooms from before the journal: memory storage keeps nothing across a restart.")]
     public override Task LoadAsync_ReadsTheWholeStateDocument_WhenTheRoomPredatesTheJournal_AndTheFirstWriteConvertsIt() => Task.CompletedTask;

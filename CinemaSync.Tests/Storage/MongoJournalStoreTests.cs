@@ -28,7 +28,7 @@ public sealed class MongoJournalStoreTests : JournalStoreContractTests
         DatabaseName = _databaseName,
     };
 
-    protected override IJournalStore CreateStore() => CreateMongo();
+    private protected override IJournalStore CreateStore() => CreateMongo();
 
     private MongoJournalStore CreateMongo()
     {
@@ -37,13 +37,13 @@ public sealed class MongoJournalStoreTests : JournalStoreContractTests
         return store;
     }
 
-    protected override async Task WriteLegacyRoomAsync(string roomId, RoomState state)
+    private protected override async Task WriteLegacyRoomAsync(string roomId, RoomState state)
     {
         var storage = new MongoGrainStorage(StorageNames.Default, Options, NullLogger<MongoGrainStorage>.Instance);
         await storage.WriteStateAsync(StateNames.Room, GrainId.Create("room", roomId), new GrainState<RoomState>(state));
     }
 
-    protected override async Task<bool> IsLegacyDocumentAsync(string roomId)
+    private protected override async Task<bool> IsLegacyDocumentAsync(string roomId)
     {
         var document = await CreateMongo().Database.GetCollection<BsonDocument>("rooms")
             .Find(Builders<BsonDocument>.Filter.Eq("_id", roomId)).SingleAsync();

@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;

@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Storage;
 using System.Runtime.Versioning;
 using Microsoft.Data.Sqlite;

@@ -17,20 +17,20 @@ public sealed class SqliteJournalStoreTests : JournalStoreContractTests
 
     private SqliteStorageOptions Options => new() { DataDirectory = _dataDirectory };
 
-    protected override IJournalStore CreateStore()
+    private protected override IJournalStore CreateStore()
     {
         var store = new SqliteJournalStore(Options, NullLogger<SqliteJournalStore>.Instance);
         _stores.Add(store);
         return store;
     }
 
-    protected override async Task WriteLegacyRoomAsync(string roomId, RoomState state)
+    private protected override async Task WriteLegacyRoomAsync(string roomId, RoomState state)
     {
         var storage = new SqliteGrainStorage(StorageNames.Default, Options, NullLogger<SqliteGrainStorage>.Instance);
         await storage.WriteStateAsync(StateNames.Room, GrainId.Create("room", roomId), new GrainState<RoomState>(state));
     }
 
-    protected override async Task<bool> IsLegacyDocumentAsync(string roomId)
+    private protected override async Task<bool> IsLegacyDocumentAsync(string roomId)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();

@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -97,7 +97,7 @@ internal sealed class SiloMembershipWatcher(IClusterMembershipService membership
 /// <c>Realtime:MembershipPollInterval</c>) and raise the signal when a silo is declared dead or joins.
 /// </summary>
 internal sealed class ClientMembershipWatcher(
-    IClusterClient client, ClusterConnectionState state, IOptions<MembershipPollSettings> settings, ILogger<ClientMembershipWatcher> logger)
+    IClusterClient client, ClusterConnectionState state, IOptions<RealtimeOptions> settings, ILogger<ClientMembershipWatcher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -33,7 +33,6 @@ public static class OrleansHosting
             builder.Services.AddSingleton(new ClusterDescription(ClientMode, null, null, cluster));
             // The silos own the store; this node only reports what the shared configuration names.
             builder.Services.TryAddSingleton(StorageDescription.From(config.ReadValidatedSettings<StorageSettings>(StorageSettings.Section)));
-            builder.Services.AddValidatedSettings<MembershipPollSettings>(config, MembershipPollSettings.Section);
             builder.Services.AddHostedService<ClientMembershipWatcher>();
             return builder;
         }

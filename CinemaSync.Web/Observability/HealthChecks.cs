@@ -1,5 +1,5 @@
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Hosting;
-using CinemaSync.Grains.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

@@ -9,7 +9,7 @@ public static class RealtimeSetup
 {
     public static WebApplicationBuilder AddCinemaSyncRealtime(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RealtimeOptions>().Bind(builder.Configuration.GetSection(RealtimeOptions.Section));
+        builder.Services.AddValidatedSettings<RealtimeOptions>(builder.Configuration, RealtimeOptions.Section);
         builder.Services.AddSingleton<RoomHubFilter>();
         builder.Services.AddSignalR(o => o.AddFilter<RoomHubFilter>()).AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddValidatedSettings<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);

@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Rooms.Core;
 /// Password attempts of one room per user within a sliding window, and admissions: a user whose
 /// password was right may join once within a minute without being asked again.
 /// </summary>
-public sealed class PasswordAttempts(int limit, long windowMs)
+internal sealed class PasswordAttempts(int limit, long windowMs)
 {
     private const long AdmissionMs = 60_000;
     /// <summary>Above this many tracked users, stale entries are swept on the next attempt.</summary>
@@ -64,7 +64,7 @@ public sealed class PasswordAttempts(int limit, long windowMs)
 }
 
 /// <summary>A set of ids that keeps only the most recently added <c>capacity</c>.</summary>
-public sealed class RecentIds(int capacity)
+internal sealed class RecentIds(int capacity)
 {
     private readonly LinkedList<string> _order = new();
     private readonly Dictionary<string, LinkedListNode<string>> _nodes = new();

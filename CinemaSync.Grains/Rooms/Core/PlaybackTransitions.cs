@@ -4,7 +4,7 @@ namespace CinemaSync.Grains.Rooms.Core;
 
 /// <summary>Where a room's playback is, at a given server time.</summary>
 /// <remarks><see cref="Scheduled"/> is <c>playing</c> on the wire with <c>updated_at</c> in the future: the position holds until then.</remarks>
-public enum PlaybackPhase { Idle, Paused, Scheduled, Playing, Waiting }
+internal enum PlaybackPhase { Idle, Paused, Scheduled, Playing, Waiting }
 
 /// <summary>
 /// The playback state machine. Every transition takes the current state and the server time and
@@ -20,7 +20,7 @@ public enum PlaybackPhase { Idle, Paused, Scheduled, Playing, Waiting }
 ///   new video                       any                        Paused | Idle (no video)
 /// </code>
 /// </summary>
-public static class PlaybackTransitions
+internal static class PlaybackTransitions
 {
     public static PlaybackPhase PhaseAt(PlaybackState state, long now) => state.Status switch
     {

@@ -39,104 +39,104 @@ namespace CinemaSync.Grains.Rooms.Core;
 [JsonDerivedType(typeof(PasswordAttempt), "password_attempt")]
 [JsonDerivedType(typeof(SubtitlesChanged), "subtitles_changed")]
 [JsonDerivedType(typeof(SubtitleChosen), "subtitle_chosen")]
-public abstract record RoomChange
+internal abstract record RoomChange
 {
     /// <summary>Server time (epoch ms) when the change was accepted.</summary>
     public long At { get; init; }
 }
 
 /// <summary>A change the store keeps: the room's durable state is the fold of these.</summary>
-public abstract record DurableChange : RoomChange;
+internal abstract record DurableChange : RoomChange;
 
 /// <summary>A durable change that is broadcast as one room event; <see cref="Seq"/> is that event's seq.</summary>
-public abstract record NumberedChange : DurableChange
+internal abstract record NumberedChange : DurableChange
 {
     public long Seq { get; init; }
 }
 
 /// <summary>A change of presence (connections, sync, buffering...): never stored, rebuilt from the web nodes.</summary>
-public abstract record SoftChange : RoomChange;
+internal abstract record SoftChange : RoomChange;
 
-public sealed record RoomCreated(string Name, string HostId, string HostName, bool IsPrivate, string? PasswordHash,
+internal sealed record RoomCreated(string Name, string HostId, string HostName, bool IsPrivate, string? PasswordHash,
     MovieSource MovieSource, RoomSettings Settings, PlaybackState Playback) : DurableChange;
 
 /// <summary><c>user_joined</c>; a member who joins an emptied room joins as its host.</summary>
-public sealed record MemberJoined(string UserId, string DisplayName, string Role) : NumberedChange;
+internal sealed record MemberJoined(string UserId, string DisplayName, string Role) : NumberedChange;
 
 /// <summary><c>user_left</c>; <see cref="HeirId"/> takes host when the host left.</summary>
-public sealed record MemberLeft(string UserId, bool Banned, string? HeirId) : NumberedChange;
+internal sealed record MemberLeft(string UserId, bool Banned, string? HeirId) : NumberedChange;
 
 /// <summary><c>room_updated</c> after a change of host: the room as it is now.</summary>
-public sealed record RoomAnnounced : NumberedChange;
+internal sealed record RoomAnnounced : NumberedChange;
 
 /// <summary><c>playback_updated</c>; <see cref="By"/> is null when the server made the transition.</summary>
-public sealed record PlaybackChanged(PlaybackState Playback, string? By) : NumberedChange;
+internal sealed record PlaybackChanged(PlaybackState Playback, string? By) : NumberedChange;
 
-public sealed record ChatPosted(ChatMessage Message) : NumberedChange;
+internal sealed record ChatPosted(ChatMessage Message) : NumberedChange;
 
-public sealed record ReactionSent(string UserId, string Emoji) : NumberedChange;
+internal sealed record ReactionSent(string UserId, string Emoji) : NumberedChange;
 
 /// <summary><c>room_updated</c>: a new video, with the playback that goes with it.</summary>
-public sealed record VideoChanged(MovieSource MovieSource, PlaybackState Playback) : NumberedChange;
+internal sealed record VideoChanged(MovieSource MovieSource, PlaybackState Playback) : NumberedChange;
 
 /// <summary><c>room_updated</c>: the merged settings.</summary>
-public sealed record SettingsChanged(RoomSettings Settings) : NumberedChange;
+internal sealed record SettingsChanged(RoomSettings Settings) : NumberedChange;
 
-public sealed record RoomClosed : NumberedChange;
+internal sealed record RoomClosed : NumberedChange;
 
 /// <summary><c>host_changed</c>: the old host becomes a co-host.</summary>
-public sealed record HostChanged(string HostId, string? By) : NumberedChange;
+internal sealed record HostChanged(string HostId, string? By) : NumberedChange;
 
-public sealed record RoleChanged(string UserId, string Role) : NumberedChange;
+internal sealed record RoleChanged(string UserId, string Role) : NumberedChange;
 
 /// <summary><c>presence_changed</c>: a member's first connection came or last one went.</summary>
-public sealed record PresenceChanged(string UserId, bool Connected) : NumberedChange;
+internal sealed record PresenceChanged(string UserId, bool Connected) : NumberedChange;
 
 /// <summary><c>room_updated</c>: the current video's tracks and default track.</summary>
-public sealed record SubtitlesChanged(IReadOnlyList<SubtitleTrack> Tracks, string? DefaultTrackId) : NumberedChange;
+internal sealed record SubtitlesChanged(IReadOnlyList<SubtitleTrack> Tracks, string? DefaultTrackId) : NumberedChange;
 
 /// <summary>A member chose their own track (null: none); stored, never broadcast.</summary>
-public sealed record SubtitleChosen(string UserId, string? TrackId) : DurableChange;
+internal sealed record SubtitleChosen(string UserId, string? TrackId) : DurableChange;
 
-public sealed record QueueChanged(IReadOnlyList<QueueItem> Queue) : NumberedChange;
+internal sealed record QueueChanged(IReadOnlyList<QueueItem> Queue) : NumberedChange;
 
 /// <summary>A ban of someone who is not a participant (no event).</summary>
-public sealed record UserBanned(string UserId) : DurableChange;
+internal sealed record UserBanned(string UserId) : DurableChange;
 
 /// <summary>An invite handed out; invites expired at <see cref="RoomChange.At"/> are dropped.</summary>
-public sealed record InviteRecorded(long ExpiresAt) : DurableChange;
+internal sealed record InviteRecorded(long ExpiresAt) : DurableChange;
 
-public sealed record ConnectionOpened(string ConnectionId, string UserId, string NodeId) : SoftChange;
+internal sealed record ConnectionOpened(string ConnectionId, string UserId, string NodeId) : SoftChange;
 
 /// <summary>A connection went; <see cref="Removed"/>: removed by the room, it stays out until it joins again.</summary>
-public sealed record ConnectionClosed(string ConnectionId, bool Removed) : SoftChange;
+internal sealed record ConnectionClosed(string ConnectionId, bool Removed) : SoftChange;
 
 /// <summary>A web node re-subscribed: its connections of the room are exactly these.</summary>
-public sealed record NodeSubscribed(string NodeId, IReadOnlyList<LocalConnection> Connections) : SoftChange;
+internal sealed record NodeSubscribed(string NodeId, IReadOnlyList<LocalConnection> Connections) : SoftChange;
 
 /// <summary>A web node stopped re-subscribing: it goes with its connections.</summary>
-public sealed record NodeExpired(string NodeId) : SoftChange;
+internal sealed record NodeExpired(string NodeId) : SoftChange;
 
-public sealed record RttReported(string ConnectionId, int RttMs) : SoftChange;
+internal sealed record RttReported(string ConnectionId, int RttMs) : SoftChange;
 
 /// <summary>A member's sync health as the host sees it; marks <c>member_status</c> as due.</summary>
-public sealed record SyncChanged(string UserId, MemberSync Sync) : SoftChange;
+internal sealed record SyncChanged(string UserId, MemberSync Sync) : SoftChange;
 
 /// <summary>A member starts or stops holding the room; a null user clears everyone.</summary>
-public sealed record BufferingChanged(string? UserId, bool Buffering) : SoftChange;
+internal sealed record BufferingChanged(string? UserId, bool Buffering) : SoftChange;
 
 /// <summary>A member that held the room past the timeout cannot hold it again until <see cref="Until"/>.</summary>
-public sealed record CatchingUp(string UserId, long Until) : SoftChange;
+internal sealed record CatchingUp(string UserId, long Until) : SoftChange;
 
 /// <summary>A member left: their sync, buffering and catching-up are forgotten.</summary>
-public sealed record MemberForgotten(string UserId) : SoftChange;
+internal sealed record MemberForgotten(string UserId) : SoftChange;
 
 /// <summary>The host's last connection went at <see cref="Since"/>; null: the host is back (or host changed).</summary>
-public sealed record HostAway(long? Since) : SoftChange;
+internal sealed record HostAway(long? Since) : SoftChange;
 
-public sealed record MemberStatusSent : SoftChange;
+internal sealed record MemberStatusSent : SoftChange;
 
-public enum PasswordAttemptKind { Counted, Admitted, AdmissionUsed }
+internal enum PasswordAttemptKind { Counted, Admitted, AdmissionUsed }
 
 /// <summary>A join password was counted, found right (the next join is let in), or that admission was used.</summary>
-public sealed record PasswordAttempt(string UserId, PasswordAttemptKind Kind) : SoftChange;
+internal sealed record PasswordAttempt(string UserId, PasswordAttemptKind Kind) : SoftChange;

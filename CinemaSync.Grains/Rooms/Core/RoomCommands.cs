@@ -7,68 +7,68 @@ namespace CinemaSync.Grains.Rooms.Core;
 /// that must be new (messages, queue items) and the password hash function come in with the command, so that
 /// the core stays deterministic.
 /// </summary>
-public abstract record RoomCommand<TReply>;
+internal abstract record RoomCommand<TReply>;
 
 /// <summary><paramref name="HashPassword"/> is called only for a private room, the only kind that keeps a password.</summary>
-public sealed record CreateRoom(CreateRoomCommand Command, Func<string, string> HashPassword) : RoomCommand<RoomView>;
+internal sealed record CreateRoom(CreateRoomCommand Command, Func<string, string> HashPassword) : RoomCommand<RoomView>;
 
 /// <summary>Counts a join password before it is checked; the reply is the hash to check it against, null when no check is needed.</summary>
-public sealed record BeginPasswordCheck(string UserId) : RoomCommand<string?>;
+internal sealed record BeginPasswordCheck(string UserId) : RoomCommand<string?>;
 
-public sealed record FinishPasswordCheck(string UserId, bool Right) : RoomCommand<Done>;
+internal sealed record FinishPasswordCheck(string UserId, bool Right) : RoomCommand<Done>;
 
 /// <summary>A join; with a connection (hub) the member's node relays the room's events to it.</summary>
-public sealed record JoinRoom(Actor User, string? ConnectionId, string? NodeId, bool Invited) : RoomCommand<JoinReply>;
+internal sealed record JoinRoom(Actor User, string? ConnectionId, string? NodeId, bool Invited) : RoomCommand<JoinReply>;
 
 /// <summary>The join's answer, and what the adapter needs to resume the member.</summary>
-public sealed record JoinReply(JoinResult Result, bool IsNew, long SeqBefore);
+internal sealed record JoinReply(JoinResult Result, bool IsNew, long SeqBefore);
 
-public sealed record LeaveRoom(string UserId) : RoomCommand<Done>;
+internal sealed record LeaveRoom(string UserId) : RoomCommand<Done>;
 
-public sealed record UpdatePlayback(string UserId, PlaybackCommand Command) : RoomCommand<PlaybackState>;
+internal sealed record UpdatePlayback(string UserId, PlaybackCommand Command) : RoomCommand<PlaybackState>;
 
-public sealed record SendChat(string UserId, string Text, string MessageId) : RoomCommand<ChatMessage>;
+internal sealed record SendChat(string UserId, string Text, string MessageId) : RoomCommand<ChatMessage>;
 
-public sealed record React(string UserId, string Emoji) : RoomCommand<Done>;
+internal sealed record React(string UserId, string Emoji) : RoomCommand<Done>;
 
-public sealed record SetVideo(string UserId, MovieSource Source) : RoomCommand<RoomView>;
+internal sealed record SetVideo(string UserId, MovieSource Source) : RoomCommand<RoomView>;
 
-public sealed record CloseRoom(string UserId) : RoomCommand<Done>;
+internal sealed record CloseRoom(string UserId) : RoomCommand<Done>;
 
-public sealed record Disconnect(string ConnectionId) : RoomCommand<Done>;
+internal sealed record Disconnect(string ConnectionId) : RoomCommand<Done>;
 
 /// <summary>A node's re-subscription; the reply lists the connections the room refused.</summary>
-public sealed record Subscribe(string NodeId, IReadOnlyList<LocalConnection> Connections) : RoomCommand<IReadOnlyList<string>>;
+internal sealed record Subscribe(string NodeId, IReadOnlyList<LocalConnection> Connections) : RoomCommand<IReadOnlyList<string>>;
 
-public sealed record ReportRtt(string ConnectionId, int RttMs) : RoomCommand<Done>;
+internal sealed record ReportRtt(string ConnectionId, int RttMs) : RoomCommand<Done>;
 
-public sealed record ReportStatus(string UserId, StatusReport Report) : RoomCommand<Done>;
+internal sealed record ReportStatus(string UserId, StatusReport Report) : RoomCommand<Done>;
 
-public sealed record SetRole(string UserId, string TargetUserId, string Role) : RoomCommand<Done>;
+internal sealed record SetRole(string UserId, string TargetUserId, string Role) : RoomCommand<Done>;
 
-public sealed record TransferHost(string UserId, string TargetUserId) : RoomCommand<Done>;
+internal sealed record TransferHost(string UserId, string TargetUserId) : RoomCommand<Done>;
 
-public sealed record Kick(string UserId, string TargetUserId, bool Ban) : RoomCommand<Done>;
+internal sealed record Kick(string UserId, string TargetUserId, bool Ban) : RoomCommand<Done>;
 
-public sealed record UpdateSettings(string UserId, SettingsPatch Patch) : RoomCommand<RoomSettings>;
+internal sealed record UpdateSettings(string UserId, SettingsPatch Patch) : RoomCommand<RoomSettings>;
 
-public sealed record QueueAdd(string UserId, MovieSource Source, string? Title, string ItemId) : RoomCommand<QueueItem>;
+internal sealed record QueueAdd(string UserId, MovieSource Source, string? Title, string ItemId) : RoomCommand<QueueItem>;
 
-public sealed record QueueRemove(string UserId, string ItemId) : RoomCommand<Done>;
+internal sealed record QueueRemove(string UserId, string ItemId) : RoomCommand<Done>;
 
-public sealed record QueueMove(string UserId, string ItemId, int Index) : RoomCommand<Done>;
+internal sealed record QueueMove(string UserId, string ItemId, int Index) : RoomCommand<Done>;
 
-public sealed record PlayNext(string UserId) : RoomCommand<PlaybackState>;
+internal sealed record PlayNext(string UserId) : RoomCommand<PlaybackState>;
 
 /// <summary>A track for the current video; its id is new (see <see cref="RoomCommand{TReply}"/>).</summary>
-public sealed record SubtitleAdd(string UserId, SubtitleTrack Track) : RoomCommand<SubtitleTrack>;
+internal sealed record SubtitleAdd(string UserId, SubtitleTrack Track) : RoomCommand<SubtitleTrack>;
 
-public sealed record SubtitleRemove(string UserId, string TrackId) : RoomCommand<Done>;
+internal sealed record SubtitleRemove(string UserId, string TrackId) : RoomCommand<Done>;
 
 /// <summary>The track members see until they choose; null: none.</summary>
-public sealed record SetSubtitleDefault(string UserId, string? TrackId) : RoomCommand<Done>;
+internal sealed record SetSubtitleDefault(string UserId, string? TrackId) : RoomCommand<Done>;
 
 /// <summary>A member's own track (null: none); the room keeps it for them and tells nobody else.</summary>
-public sealed record ChooseSubtitle(string UserId, string? TrackId) : RoomCommand<SubtitleChoice>;
+internal sealed record ChooseSubtitle(string UserId, string? TrackId) : RoomCommand<SubtitleChoice>;
 
-public sealed record RecordInvite(string UserId, long ExpiresAt) : RoomCommand<Done>;
+internal sealed record RecordInvite(string UserId, long ExpiresAt) : RoomCommand<Done>;

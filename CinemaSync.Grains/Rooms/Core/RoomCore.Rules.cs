@@ -3,7 +3,7 @@ using CinemaSync.Contracts;
 namespace CinemaSync.Grains.Rooms.Core;
 
 /// <summary>The room's rules, one method per command or transition; each refuses before it emits anything.</summary>
-public sealed partial class RoomCore
+internal sealed partial class RoomCore
 {
     private static RoomResult<T> Ok<T>(T value) => RoomResult<T>.Ok(value);
     private static RoomResult<T> Fail<T>(string error, string message, T? value = default) => RoomResult<T>.Fail(error, message, value);

@@ -7,7 +7,7 @@ namespace CinemaSync.Grains.Rooms.Core;
 /// and remove them and set the default; each member chooses their own, which the room keeps for
 /// them (across leaving and rejoining) and tells nobody else.
 /// </summary>
-public sealed partial class RoomCore
+internal sealed partial class RoomCore
 {
     private RoomResult<SubtitleTrack> SubtitleAdd(Draft d, SubtitleAdd command)
     {

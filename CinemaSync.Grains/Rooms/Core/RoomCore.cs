@@ -10,7 +10,7 @@ namespace CinemaSync.Grains.Rooms.Core;
 /// State changes only through <see cref="Apply"/>: replaying the accepted changes on an empty room
 /// rebuilds the same room.
 /// </summary>
-public sealed partial class RoomCore
+internal sealed partial class RoomCore
 {
     public const int ChatHistoryLength = 100;
 

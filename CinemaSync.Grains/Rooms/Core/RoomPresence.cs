@@ -12,7 +12,7 @@ namespace CinemaSync.Grains.Rooms.Core;
 /// (a user's connections, whether a node still holds any) cost the size of the answer, not the size
 /// of the room: with a scan, a 1,000-member room spent O(members²) on every scheduled start.
 /// </remarks>
-public sealed class RoomPresence(RoomGrainOptions options)
+internal sealed class RoomPresence(RoomGrainOptions options)
 {
     /// <summary>Connections removed from the room remembered at most.</summary>
     private const int RemovedConnectionsKept = 10_000;

@@ -3,14 +3,12 @@ using CinemaSync.Contracts;
 namespace CinemaSync.Grains.Rooms.Core;
 
 /// <summary>Clock and latency rules of synchronised starts.</summary>
-public static class SyncRules
+internal static class SyncRules
 {
     /// <summary>Assumed round-trip time of a connection until it reports one.</summary>
     public const int DefaultRttMs = 50;
     public const int MinLeadMs = 100;
     public const int MaxLeadMs = 1000;
-    /// <summary>How many RTT samples a connection keeps; its RTT is their minimum.</summary>
-    public const int RttWindow = 8;
     /// <summary>A member that held the room past the timeout does not hold it again for this long.</summary>
     public const long CatchingUpMs = 60_000;
     /// <summary><c>member_status</c> goes to the host and co-hosts at most this often.</summary>

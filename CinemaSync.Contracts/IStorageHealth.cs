@@ -1,4 +1,4 @@
-namespace CinemaSync.Grains.Storage;
+namespace CinemaSync.Contracts;
 
 /// <summary>
 /// A health probe for a grain storage provider. Implementations perform a real write,
