@@ -59,7 +59,7 @@ async function queueScenario(browser) {
     await host.locator("#queue-status", { hasText: "Added" }).waitFor();
     await host.waitForFunction(n => window.cinemaSync.room.queue.length === n, next.indexOf(url) + 1);
   }
-  for (const page of [ben, cleo]) await page.locator("#queue-list li").nth(2).waitFor({ timeout: 5000 });
+  for (const page of [ben, cleo]) await page.locator("#queue-list li").nth(2).waitFor({ timeout: 15000 });
   log(`three links queued; Ben sees ${(await queueTitles(ben)).length}, Cleo sees ${(await queueTitles(cleo)).length}`);
 
   // Reorder with the keyboard: the third item moves up to second, then the first is removed.
@@ -68,10 +68,10 @@ async function queueScenario(browser) {
   await host.locator(`#queue-list li[data-item-id="${third}"] button[aria-label^="Move"][aria-label$="up"]`).focus();
   await host.keyboard.press("Enter");
   await ben.waitForFunction(order => JSON.stringify(window.cinemaSync.room.queue.map(i => i.item_id)) === order,
-    JSON.stringify([first, third, second]), { timeout: 5000 });
+    JSON.stringify([first, third, second]), { timeout: 15000 });
   check(await host.evaluate(() => document.activeElement?.dataset.focusKey?.endsWith(":up")), "the focus left the moved item's button");
   await host.locator(`#queue-list li[data-item-id="${first}"] button[aria-label^="Remove"]`).click();
-  await cleo.waitForFunction(n => window.cinemaSync.room.queue.length === n, 2, { timeout: 5000 });
+  await cleo.waitForFunction(n => window.cinemaSync.room.queue.length === n, 2, { timeout: 15000 });
   const order = await cleo.evaluate(() => window.cinemaSync.room.queue.map(i => i.item_id));
   check(JSON.stringify(order) === JSON.stringify([third, second]), `Cleo sees the queue as ${order}`);
   log("moved up and removed: every page shows the same order");
@@ -80,7 +80,7 @@ async function queueScenario(browser) {
   const nextUrl = await host.evaluate(() => window.cinemaSync.room.queue[0].movie_source.url);
   await host.locator("#queue-play-next").click();
   for (const page of [host, ben, cleo]) {
-    await page.waitForFunction(url => window.cinemaSync.room.movie_source?.url === url, nextUrl, { timeout: 5000 });
+    await page.waitForFunction(url => window.cinemaSync.room.movie_source?.url === url, nextUrl, { timeout: 15000 });
     await videoReady(page);
     await playing(page);
   }
@@ -92,10 +92,10 @@ async function queueScenario(browser) {
   // This server has no Google Drive: the picker says so plainly.
   await host.locator("#queue-add-drive").click();
   const message = host.locator("#picker-message");
-  await message.filter({ hasText: "not set up on this server" }).waitFor({ timeout: 5000 });
+  await message.filter({ hasText: "not set up on this server" }).waitFor({ timeout: 15000 });
   log(`Drive picker on a server without Google: ${await message.textContent()}`);
   await host.getByRole("tab", { name: "Catalogue" }).click();
-  await message.filter({ hasText: "no shared video catalogue" }).waitFor({ timeout: 5000 });
+  await message.filter({ hasText: "no shared video catalogue" }).waitFor({ timeout: 15000 });
   await host.keyboard.press("Escape");
   await host.locator("#drive-picker").waitFor({ state: "hidden" });
   noPageErrors(host, ben, cleo);
@@ -109,13 +109,13 @@ async function coHostScenario(browser) {
   check(await ben.locator("#host-controls").isHidden(), "Ben has controls before he is a co-host");
   const offered = await personAction(host, "Ben", "Make Ben a co-host");
   log(`the host's menu for Ben: ${offered.join(" | ")}`);
-  await ben.locator("#host-controls").waitFor({ state: "visible", timeout: 5000 });
+  await ben.locator("#host-controls").waitFor({ state: "visible", timeout: 15000 });
   check((await ben.locator("#my-role").textContent()) === "Co-host", "Ben's page does not say co-host");
   check(await ben.locator("#queue-controls").isVisible(), "the co-host has no queue controls");
   check(/co-host/.test(await host.locator("#participants li", { hasText: "Ben" }).textContent()), "the host's list does not show Ben as co-host");
   check(await ben.getByRole("button", { name: "Actions for Ana" }).count() === 0, "a co-host is offered actions on the host");
   // The host sees Ben's sync state.
-  await host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync").waitFor({ timeout: 5000 });
+  await host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync").waitFor({ timeout: 15000 });
   log(`the host sees Ben as: ${await host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync").textContent()}`);
 
   // The co-host's controls work: his Play starts the host's player too.
@@ -127,8 +127,8 @@ async function coHostScenario(browser) {
 
   // Make host: Ben becomes host, Ana a co-host.
   await personAction(host, "Ben", "Make Ben the host");
-  await ben.locator("#my-role", { hasText: "You are the host" }).waitFor({ timeout: 5000 });
-  await host.locator("#my-role", { hasText: "Co-host" }).waitFor({ timeout: 5000 });
+  await ben.locator("#my-role", { hasText: "You are the host" }).waitFor({ timeout: 15000 });
+  await host.locator("#my-role", { hasText: "Co-host" }).waitFor({ timeout: 15000 });
   check(await ben.locator("#open-settings").isVisible() && await host.locator("#open-settings").isHidden(), "the settings button did not move to the new host");
   log("host transferred: Ben is host, Ana co-host");
   noPageErrors(host, ben);
@@ -140,9 +140,9 @@ async function kickScenario(browser) {
   await videoReady(ben);
   await personAction(host, "Ben", "Remove Ben");
   const banner = ben.locator("#banner-text");
-  await banner.filter({ hasText: "removed you from the room" }).waitFor({ timeout: 5000 });
+  await banner.filter({ hasText: "removed you from the room" }).waitFor({ timeout: 15000 });
   await ben.locator("#view-lobby").waitFor({ state: "visible" });
-  await host.locator("#participants li.person").nth(1).waitFor({ state: "detached", timeout: 5000 });
+  await host.locator("#participants li.person").nth(1).waitFor({ state: "detached", timeout: 15000 });
   log(`Ben's page says: ${await banner.textContent()}`);
   // He no longer follows: the host plays, Ben's player stays empty and his page out of the room.
   await videoReady(host);
@@ -159,7 +159,7 @@ async function banScenario(browser) {
   const { host, members: [ben], roomId } = await roomWith(browser, "Ana", ["Ben"], { name: "Ban test" });
   await personAction(host, "Ben", "Ban Ben");
   const sentence = "You have been removed from this room and cannot join it again.";
-  await ben.locator("#banner-text", { hasText: sentence }).waitFor({ timeout: 5000 });
+  await ben.locator("#banner-text", { hasText: sentence }).waitFor({ timeout: 15000 });
   log("Ben is told he is banned; he opens the room link again");
   await ben.goto(`${base}/?room=${roomId}`);
   await ben.locator("#join-error", { hasText: sentence }).waitFor({ timeout: 10000 });
@@ -174,7 +174,7 @@ async function inviteScenario(browser) {
   const roomId = await createRoom(host, { name: "Invite only", password: "secret-popcorn" });
   await host.locator("#invite").click();
   const status = host.locator("#share-status");
-  await host.locator("#share-status[data-invite-url]").waitFor({ timeout: 5000 });
+  await host.locator("#share-status[data-invite-url]").waitFor({ timeout: 15000 });
   const url = await status.getAttribute("data-invite-url");
   check(url && new URL(url).searchParams.get("invite"), `no invite in ${url}`);
   log(`the host's page says: ${await status.textContent()}`);
@@ -183,7 +183,7 @@ async function inviteScenario(browser) {
   await ben.locator("#view-room").waitFor({ state: "visible", timeout: 10000 });
   check(await ben.locator("#view-password").isHidden(), "the invite asked for the password");
   check(!new URL(ben.url()).searchParams.has("invite"), "the invite stays in Ben's address bar");
-  await host.locator("#participants li", { hasText: "Ben" }).waitFor({ timeout: 5000 });
+  await host.locator("#participants li", { hasText: "Ben" }).waitFor({ timeout: 15000 });
   // Without the invite the room still asks for the password.
   const cleo = await signedInPage(browser, "Cleo", `/?room=${roomId}`);
   await cleo.locator("#view-password").waitFor({ state: "visible", timeout: 10000 });
@@ -204,7 +204,7 @@ async function settingsScenario(browser) {
   await host.locator("#settings-form button[type=submit]").click();
   await host.locator("#settings-dialog").waitFor({ state: "hidden" });
   for (const page of [host, ben, cleo]) {
-    await page.locator("#chat-off").waitFor({ state: "visible", timeout: 5000 });
+    await page.locator("#chat-off").waitFor({ state: "visible", timeout: 15000 });
     check(await page.locator("#chat-input").isDisabled(), "the chat input is still enabled");
   }
   const settings = await ben.evaluate(() => window.cinemaSync.room.settings);
@@ -220,7 +220,7 @@ async function settingsScenario(browser) {
   await host.locator("#settings-close-room").click();
   check(await host.locator("#settings-dialog").isVisible() && await ben.locator("#view-room").isVisible(), "one press closed the room");
   await host.locator("#settings-close-room").click();
-  for (const page of [host, ben, cleo]) await page.locator("#banner-text", { hasText: "closed by its host" }).waitFor({ timeout: 5000 });
+  for (const page of [host, ben, cleo]) await page.locator("#banner-text", { hasText: "closed by its host" }).waitFor({ timeout: 15000 });
   check(await cleo.locator("#view-lobby").isVisible(), "Cleo is still in the closed room");
   log("closed by the host: every page is back in the lobby and says so");
   noPageErrors(host, ben, cleo);
@@ -234,7 +234,7 @@ async function speedScenario(browser) {
   await host.locator("#play-toggle").click();
   await playing(ben);
   await host.locator("#speed").selectOption("1.5");
-  await ben.waitForFunction(() => window.cinemaSync.room.playback_state.rate === 1.5, null, { timeout: 5000 });
+  await ben.waitForFunction(() => window.cinemaSync.room.playback_state.rate === 1.5, null, { timeout: 15000 });
   await sleep(2500);
   const rates = await Promise.all([host, ben].map(p => p.evaluate(() => document.getElementById("video").playbackRate)));
   check(rates.every(r => Math.abs(r - 1.5) < 0.1), `the players run at ${rates.join(" and ")}`);
@@ -264,7 +264,7 @@ async function stallScenario(browser) {
   const notice = host.locator("#waiting-notice");
   await notice.filter({ hasText: "Waiting for Ben to buffer" }).waitFor({ timeout: 20000 });
   const benRow = host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync");
-  await benRow.filter({ hasText: "buffering" }).waitFor({ timeout: 5000 });
+  await benRow.filter({ hasText: "buffering" }).waitFor({ timeout: 15000 });
   const state = await host.evaluate(() => window.cinemaSync.room.playback_state.status);
   check(state === "waiting", `the room is ${state}, not waiting`);
   await sleep(500);
@@ -303,7 +303,7 @@ async function googleScenario(browser) {
   await host.locator("#video-change summary").click();
   await openPicker(host, "#video-pick-drive");
   const connect = host.getByRole("button", { name: "Connect Google Drive" });
-  await connect.waitFor({ timeout: 5000 });
+  await connect.waitFor({ timeout: 15000 });
   log(`before connecting: ${await host.locator("#picker-message").textContent()}`);
   await connect.click();
   // Through the fake Google and back: the room again, with the outcome.
@@ -315,18 +315,18 @@ async function googleScenario(browser) {
   // My Drive, searched, picked as the room video.
   await host.locator("#video-change summary").click();
   await openPicker(host, "#video-pick-drive");
-  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 5000 });
+  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 15000 });
   const mine = await host.locator("#picker-list .picker-movie .name").allTextContents();
   log(`my Drive: ${mine.join(", ")} (${await host.locator("#picker-account").textContent()})`);
   await host.locator("#picker-q").fill("holiday");
   await host.locator("#picker-q").press("Enter");
   await host.waitForFunction(() => [...document.querySelectorAll("#picker-list .picker-movie .name")].every(n => /holiday/i.test(n.textContent))
-    && document.querySelectorAll("#picker-list .picker-movie").length > 0, null, { timeout: 5000 });
+    && document.querySelectorAll("#picker-list .picker-movie").length > 0, null, { timeout: 15000 });
   const found = host.locator("#picker-list .picker-movie").first();
   const pickedName = await found.locator(".name").textContent();
   await found.focus();
   await host.keyboard.press("Enter");
-  await host.waitForFunction(() => window.cinemaSync.room.movie_source?.type === "googleDrive", null, { timeout: 5000 });
+  await host.waitForFunction(() => window.cinemaSync.room.movie_source?.type === "googleDrive", null, { timeout: 15000 });
   const source = await host.evaluate(() => window.cinemaSync.room.movie_source);
   check(source.owner === "user" && source.name === pickedName, `the room video is ${JSON.stringify(source)}`);
   log(`"${pickedName}" from my Drive is the room video`);
@@ -335,10 +335,10 @@ async function googleScenario(browser) {
   await openPicker(host, "#queue-add-drive");
   await host.getByRole("tab", { name: "Catalogue" }).click();
   await host.locator("#picker-account", { hasText: "shares with everyone" }).waitFor();
-  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 5000 });
+  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 15000 });
   const catalogueName = await host.locator("#picker-list .picker-movie .name").first().textContent();
   await host.locator("#picker-list .picker-movie").first().click();
-  await host.locator("#queue-list .name", { hasText: catalogueName }).waitFor({ timeout: 5000 });
+  await host.locator("#queue-list .name", { hasText: catalogueName }).waitFor({ timeout: 15000 });
   const item = await host.evaluate(() => window.cinemaSync.room.queue[0].movie_source);
   check(item.type === "googleDrive" && item.owner === "service", `the queued item is ${JSON.stringify(item)}`);
   log(`"${catalogueName}" from the catalogue is queued`);
@@ -349,7 +349,7 @@ async function googleScenario(browser) {
   await host.locator("#create-name").fill("From my Drive");
   await host.locator('input[name="create-source"][value="googleDrive"]').check();
   await openPicker(host, "#create-pick-drive");
-  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 5000 });
+  await host.locator("#picker-list .picker-movie").first().waitFor({ timeout: 15000 });
   const lobbyPick = await host.locator("#picker-list .picker-movie .name").first().textContent();
   await host.locator("#picker-list .picker-movie").first().click();
   await host.locator("#create-drive-picked", { hasText: lobbyPick }).waitFor();
@@ -363,7 +363,7 @@ async function googleScenario(browser) {
   await host.locator("#video-change summary").click();
   await openPicker(host, "#video-pick-drive");
   await host.locator("#picker-disconnect").click();
-  await host.getByRole("button", { name: "Connect Google Drive" }).waitFor({ timeout: 5000 });
+  await host.getByRole("button", { name: "Connect Google Drive" }).waitFor({ timeout: 15000 });
   await host.keyboard.press("Escape");
   log("disconnected Google Drive: the picker offers to connect again");
   noPageErrors(host);
@@ -389,9 +389,9 @@ async function screenshotsScenario(browser) {
   for (let i = 0; i < 3; i++) {
     await openPicker(host, "#queue-add-drive");
     await host.getByRole("tab", { name: "Catalogue" }).click();
-    await host.locator("#picker-list .picker-movie").nth(i).waitFor({ timeout: 5000 });
+    await host.locator("#picker-list .picker-movie").nth(i).waitFor({ timeout: 15000 });
     await host.locator("#picker-list .picker-movie").nth(i).click();
-    await host.locator("#queue-list li").nth(i).waitFor({ timeout: 5000 });
+    await host.locator("#queue-list li").nth(i).waitFor({ timeout: 15000 });
   }
   await host.locator("#chat-input").fill("Popcorn ready? 🍿");
   await host.locator("#chat-input").press("Enter");
@@ -402,7 +402,7 @@ async function screenshotsScenario(browser) {
   await host.locator("#play-toggle").click();
   await playing(ben);
   await sleep(2500);
-  await host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync").waitFor({ timeout: 5000 });
+  await host.locator("#participants li", { hasText: "Ben" }).locator(".person-sync").waitFor({ timeout: 15000 });
   const files = { host: path.join(folder, "room-host.png"), member: path.join(folder, "room-member.png"), picker: path.join(folder, "drive-picker.png") };
   for (const [page, file] of [[host, files.host], [ben, files.member]]) {
     await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
@@ -411,7 +411,7 @@ async function screenshotsScenario(browser) {
   }
   await openPicker(host, "#queue-add-drive");
   await host.getByRole("tab", { name: "Catalogue" }).click();
-  await host.locator("#picker-list .picker-movie").nth(2).waitFor({ timeout: 5000 });
+  await host.locator("#picker-list .picker-movie").nth(2).waitFor({ timeout: 15000 });
   await host.screenshot({ path: files.picker });
   log(`screenshots: ${Object.values(files).join(", ")}`);
   noPageErrors(host, ben, cleo);

@@ -67,7 +67,7 @@ async function syncScenario(browser) {
 
   log("host presses Play");
   await host.locator("#play-toggle").click();
-  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 })));
+  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 15000 })));
   await sleep(3000);
   await expectInSync(host, member, "3 s after play");
 
@@ -79,7 +79,7 @@ async function syncScenario(browser) {
 
   log("host pauses");
   await host.locator("#play-toggle").click();
-  await Promise.all([host, member].map(p => p.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 })));
+  await Promise.all([host, member].map(p => p.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 15000 })));
   await sleep(700);
   await expectInSync(host, member, "paused");
 
@@ -115,10 +115,10 @@ async function chatScenario(browser) {
 
   await host.locator("#chat-input").fill("Popcorn ready? 🍿");
   await host.locator("#chat-input").press("Enter");
-  await member.locator("#chat-log li", { hasText: "Popcorn ready?" }).waitFor({ timeout: 5000 });
+  await member.locator("#chat-log li", { hasText: "Popcorn ready?" }).waitFor({ timeout: 15000 });
   await member.locator("#chat-input").fill("Yes! Start it");
   await member.locator("#chat-input").press("Enter");
-  await host.locator("#chat-log li", { hasText: "Yes! Start it" }).waitFor({ timeout: 5000 });
+  await host.locator("#chat-log li", { hasText: "Yes! Start it" }).waitFor({ timeout: 15000 });
   check(await host.locator("#chat-input").inputValue() === "", "the chat input was not cleared after sending");
   log("chat crossed both ways");
 
@@ -129,7 +129,7 @@ async function chatScenario(browser) {
   await videoReady(host);
   await host.locator("#play-toggle").focus();
   await host.keyboard.press("Enter"); // keyboard only: the controls are real buttons
-  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 15000 });
   await sleep(1500);
   // Every reaction the page offers is drawn with a colour emoji font, not a text font's outline.
   const COLOUR_EMOJI = /^(Noto Color Emoji|Apple Color Emoji|Segoe UI Emoji|Twemoji Mozilla)$/;
@@ -141,13 +141,13 @@ async function chatScenario(browser) {
   }
   await member.locator("#chat-input").fill("😂 that scene");
   await member.locator("#chat-input").press("Enter");
-  await member.locator("#chat-log li .text", { hasText: "that scene" }).waitFor({ timeout: 5000 });
+  await member.locator("#chat-log li .text", { hasText: "that scene" }).waitFor({ timeout: 15000 });
   const chatFonts = await fontsUsed(member, "#chat-log li:last-child .text");
   check(chatFonts.some(f => COLOUR_EMOJI.test(f)) && chatFonts.some(f => !COLOUR_EMOJI.test(f)),
     `a chat line with an emoji is drawn with ${chatFonts.join(", ")} (a colour emoji font for the emoji, a text font for the text)`);
   log(`reactions ${emoji.join(" ")} in colour; a chat line uses ${chatFonts.join(" + ")}`);
   await member.locator('#reactions button[data-emoji="🎉"]').click();
-  await host.locator("#reaction-layer .reaction").first().waitFor({ timeout: 5000 });
+  await host.locator("#reaction-layer .reaction").first().waitFor({ timeout: 15000 });
   log("a reaction burst reached the host");
   await sleep(350);
   mkdirSync(artifacts, { recursive: true });
@@ -173,13 +173,13 @@ async function passwordScenario(browser) {
   await guest.locator("#room-password").fill("wrong guess");
   await guest.locator("#room-password").press("Enter");
   const error = guest.locator("#password-error");
-  await error.filter({ hasText: "Wrong password" }).waitFor({ timeout: 5000 });
+  await error.filter({ hasText: "Wrong password" }).waitFor({ timeout: 15000 });
   log(`wrong password shows: ${await error.textContent()}`);
   check(await guest.locator("#view-room").isHidden(), "a wrong password opened the room");
   await guest.locator("#room-password").fill("  open sesame ");
   await guest.locator("#room-password").press("Enter");
   await guest.locator("#view-room").waitFor({ state: "visible" });
-  await host.locator("#participants li", { hasText: "Eli" }).waitFor({ timeout: 5000 });
+  await host.locator("#participants li", { hasText: "Eli" }).waitFor({ timeout: 15000 });
   log("the right password (surrounding spaces trimmed) lets the guest in");
 
   // Every contract error code has a human message.
@@ -197,12 +197,12 @@ async function passwordScenario(browser) {
   const drive = await signedInPage(browser, "Gus");
   await fillCreateForm(drive, { name: "Drive night", driveFileId: "1AbCdEfGhIjK" });
   const message = drive.locator("#create-error");
-  await message.filter({ hasText: "Google Drive" }).waitFor({ timeout: 5000 });
+  await message.filter({ hasText: "Google Drive" }).waitFor({ timeout: 15000 });
   log(`a Drive room on a server without Drive shows: ${await message.textContent()}`);
 
   // A link to a room that does not exist.
   const lost = await signedInPage(browser, "Finn", "/?room=doesNotExist1");
-  await lost.locator("#join-error", { hasText: "does not exist" }).waitFor({ timeout: 5000 });
+  await lost.locator("#join-error", { hasText: "does not exist" }).waitFor({ timeout: 15000 });
   noPageErrors(host, guest, lost, drive);
   return { room_id: roomId };
 }
@@ -230,7 +230,7 @@ async function reconnectScenario(browser) {
   await videoReady(host);
   await videoReady(member);
   await host.locator("#play-toggle").click();
-  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 15000 });
 
   const before = await member.evaluate(() => window.cinemaSync.connection.connectionId);
   await member.evaluate(() => window.__sockets.at(-1).close(4000, "test: network drop"));
@@ -243,12 +243,12 @@ async function reconnectScenario(browser) {
   // After the automatic reconnect the page re-joins: later events reach the member again.
   await sleep(500);
   await host.locator("#play-toggle").click(); // pause
-  await member.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 15000 });
   await sleep(500);
   await expectInSync(host, member, "paused after the member's reconnect");
   await host.locator("#chat-input").fill("still there?");
   await host.locator("#chat-input").press("Enter");
-  await member.locator("#chat-log li", { hasText: "still there?" }).waitFor({ timeout: 5000 });
+  await member.locator("#chat-log li", { hasText: "still there?" }).waitFor({ timeout: 15000 });
   check(await member.locator("#banner").isHidden(), "the reconnecting banner is still shown");
   log("after re-joining, the member follows playback and gets chat");
   noPageErrors(host, member);
@@ -288,7 +288,7 @@ async function autoplayScenario(browser) {
   check(await member.evaluate(() => document.getElementById("video").paused), "the video played without a user gesture");
   log(`autoplay refused; the page offers "${(await start.textContent()).trim()}"; indicator: ${await member.locator("#sync-text").textContent()}`);
   await start.click();
-  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 15000 });
   check(await start.isHidden(), "the Start button stays after it was pressed");
   await sleep(3000);
   await expectInSync(host, member, "3 s after the member pressed Start");
@@ -323,14 +323,14 @@ async function bufferingScenario(browser) {
 
   log("host presses Play; the member's network has only the first 200 kB of the video");
   await host.locator("#play-toggle").click();
-  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 });
+  await member.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 15000 });
   await member.waitForFunction(() => window.__reports.some(r => r.state === "buffering"), null, { timeout: 15000 });
   const stalledAt = await member.evaluate(() => document.getElementById("video").currentTime);
   log(`the member's video stalled at ${stalledAt.toFixed(2)} s; the page sent report_status buffering`);
-  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "waiting", null, { timeout: 5000 });
+  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "waiting", null, { timeout: 15000 });
   await host.waitForFunction(id => window.cinemaSync.room.participants.find(p => p.user_id === id)?.sync?.status === "buffering",
-    memberId, { timeout: 5000 });
-  await host.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 5000 });
+    memberId, { timeout: 15000 });
+  await host.waitForFunction(() => document.getElementById("video").paused, null, { timeout: 15000 });
   const viaRest = await host.evaluate(id => window.cinemaSync.api.getRoom(window.cinemaSync.roomId)
     .then(r => ({ status: r.playback_state.status, member: r.participants.find(p => p.user_id === id).sync })), memberId);
   check(viaRest.status === "waiting" && viaRest.member.status === "buffering", `the server says ${JSON.stringify(viaRest)}`);
@@ -340,10 +340,10 @@ async function bufferingScenario(browser) {
   log("the network comes back");
   network.release();
   await member.waitForFunction(() => window.__reports.at(-1)?.state === "ready", null, { timeout: 10000 });
-  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "playing", null, { timeout: 5000 });
+  await host.waitForFunction(() => window.cinemaSync.room?.playback_state.status === "playing", null, { timeout: 15000 });
   await host.waitForFunction(id => window.cinemaSync.room.participants.find(p => p.user_id === id)?.sync?.status === "ok",
-    memberId, { timeout: 5000 });
-  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 5000 })));
+    memberId, { timeout: 15000 });
+  await Promise.all([host, member].map(p => p.waitForFunction(() => !document.getElementById("video").paused, null, { timeout: 15000 })));
   const reports = await member.evaluate(() => window.__reports);
   const buffering = reports.find(r => r.state === "buffering");
   check(buffering.room_id === roomId && Number.isInteger(buffering.rtt_ms) && buffering.rtt_ms >= 0,

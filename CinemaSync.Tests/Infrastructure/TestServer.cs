@@ -87,6 +87,8 @@ public sealed class TestServer : IAsyncDisposable
             "--Logging:LogLevel:Orleans=Error",
             // Tests sign many users in from 127.0.0.1; the rate limit tests pass their own low limits.
         };
+        // The suite's subtitle files are served from loopback.
+        if (settings?.ContainsKey("Subtitles:AllowPrivateAddresses") != true) args.Add("--Subtitles:AllowPrivateAddresses=true");
         foreach (var (key, value) in GenerousRateLimits)
             if (settings?.ContainsKey(key) != true) args.Add($"--{key}={value}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

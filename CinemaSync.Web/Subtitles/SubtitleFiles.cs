@@ -43,6 +43,10 @@ public sealed class SubtitleFiles(IHttpClientFactory clients, DriveAccounts acco
         {
             return RoomResult<string>.Fail(ErrorCodes.SubtitleUnavailable, ex.Message);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is NotPublicAddressException refused)
+        {
+            return RoomResult<string>.Fail(ErrorCodes.SubtitleUnavailable, refused.Message);
+        }
         catch (HttpRequestException ex)
         {
             return RoomResult<string>.Fail(ErrorCodes.SubtitleUnavailable, $"The subtitle file could not be read ({ex.HttpRequestError}).");

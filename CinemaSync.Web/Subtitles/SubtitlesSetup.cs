@@ -1,3 +1,6 @@
+using CinemaSync.Grains.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace CinemaSync.Web.Subtitles;
 
 public static class SubtitlesSetup
@@ -5,16 +8,15 @@ public static class SubtitlesSetup
     /// <summary>The subtitle fetcher: its options, validated on start, and an HTTP client that follows no redirect by itself.</summary>
     public static WebApplicationBuilder AddCinemaSyncSubtitles(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SubtitleOptions>()
-            .Bind(builder.Configuration.GetSection(SubtitleOptions.Section))
-            .Validate(o => o.FetchTimeout > TimeSpan.Zero && o.FetchTimeout <= TimeSpan.FromMinutes(2), "Subtitles:FetchTimeout must be more than 0 and at most 2 minutes.")
-            .Validate(o => o.MaxRedirects is >= 0 and <= 10, "Subtitles:MaxRedirects must be 0..10.")
-            .Validate(o => o.CacheDuration >= TimeSpan.Zero && o.CacheDuration <= TimeSpan.FromDays(1), "Subtitles:CacheDuration must be 0 to 1 day.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedSettings<SubtitleOptions>(builder.Configuration, SubtitleOptions.Section);
         builder.Services.AddHttpClient(SubtitleFiles.ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
+                // Straight to the link's host, and only to a public address of it (unless allowed for a private network).
+                UseProxy = false,
+                ConnectCallback = PublicAddresses.ConnectOnly(address =>
+                    services.GetRequiredService<IOptions<SubtitleOptions>>().Value.AllowPrivateAddresses || PublicAddresses.IsPublic(address)),
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(5),
