@@ -33,6 +33,7 @@ internal sealed class RoomGrain(
     private long? _timerDue;
     private RoomJournal _journal = null!;
     private RoomHistory _history = null!;
+    private RoomFollowUps _followUps = null!;
 
     private string RoomId => this.GetPrimaryKeyString();
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -43,9 +44,9 @@ internal sealed class RoomGrain(
         _history = new RoomHistory(_journal);
         _core = await _journal.LoadCoreAsync(_options, cancellationToken);
         _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
+        _followUps = new RoomFollowUps(RoomId, GrainFactory, log);
         GrainTelemetry.ActiveRooms.Add(1);
     }
-
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -129,7 +130,7 @@ internal sealed class RoomGrain(
     private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node)
     {
         if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
-        foreach (var change in decision.Changes) await FollowAsync(change);
+        foreach (var change in decision.Changes) await _followUps.AfterAsync(change);
         _history.Add(decision.Events);
         _nodes.Publish(decision, node);
         ArmTimer();
@@ -167,29 +168,6 @@ internal sealed class RoomGrain(
                 DeactivateOnIdle();
             }
             return false;
-        }
-    }
-
-    /// <summary>What follows an accepted change outside the room: the user's room list, the log.</summary>
-    private async Task FollowAsync(RoomChange change)
-    {
-        switch (change)
-        {
-            case RoomCreated c:
-                await GrainFactory.GetGrain<IUserGrain>(c.HostId).AddRoomAsync(RoomId);
-                log.LogInformation("Room {RoomId} created by {UserId}", RoomId, c.HostId);
-                break;
-            case MemberJoined j:
-                await GrainFactory.GetGrain<IUserGrain>(j.UserId).AddRoomAsync(RoomId);
-                log.LogInformation("Room {RoomId}: {UserId} joined", RoomId, j.UserId);
-                break;
-            case MemberLeft l:
-                log.LogInformation("Room {RoomId}: {UserId} left{Banned}", RoomId, l.UserId, l.Banned ? " (banned)" : "");
-                await GrainFactory.GetGrain<IUserGrain>(l.UserId).RemoveRoomAsync(RoomId);
-                break;
-            case HostChanged { By: null } or RoomClosed:
-                log.LogInformation("Room {RoomId}: {Change}", RoomId, change);
-                break;
         }
     }
 
