@@ -16,8 +16,11 @@ public sealed class SubtitleOptions : IValidatedSettings
     /// <summary>How long a converted file is kept in memory and may be cached by browsers.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Fetch links whose host is a loopback or private address too (a server inside a private network).</summary>
-    public bool AllowPrivateAddresses { get; set; }
+    /// <summary>
+    /// Fetch links whose host is a loopback or private address too (a server inside a private
+    /// network). Unset: allowed in Development only, where the files are usually on this machine.
+    /// </summary>
+    public bool? AllowPrivateAddresses { get; set; }
 
     public IEnumerable<string> Problems()
     {

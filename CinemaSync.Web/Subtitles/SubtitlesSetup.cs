@@ -8,7 +8,8 @@ public static class SubtitlesSetup
     /// <summary>The subtitle fetcher: its options, validated on start, and an HTTP client that follows no redirect by itself.</summary>
     public static WebApplicationBuilder AddCinemaSyncSubtitles(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedSettings<SubtitleOptions>(builder.Configuration, SubtitleOptions.Section);
+        builder.Services.AddValidatedSettings<SubtitleOptions>(builder.Configuration, SubtitleOptions.Section)
+            .Configure<IHostEnvironment>((o, environment) => o.AllowPrivateAddresses ??= environment.IsDevelopment());
         builder.Services.AddHttpClient(SubtitleFiles.ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
             {
@@ -16,7 +17,7 @@ public static class SubtitlesSetup
                 // Straight to the link's host, and only to a public address of it (unless allowed for a private network).
                 UseProxy = false,
                 ConnectCallback = PublicAddresses.ConnectOnly(address =>
-                    services.GetRequiredService<IOptions<SubtitleOptions>>().Value.AllowPrivateAddresses || PublicAddresses.IsPublic(address)),
+                    services.GetRequiredService<IOptions<SubtitleOptions>>().Value.AllowPrivateAddresses == true || PublicAddresses.IsPublic(address)),
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(5),
