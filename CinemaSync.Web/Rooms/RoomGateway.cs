@@ -101,12 +101,20 @@ public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSub
         bool subtitle = false)
     {
         if (!IsDriveFile(source)) return RoomResult<Video>.Ok(new Video(source, null));
-        if (await room.GetAsync() is not { } view) return RoomResult<Video>.Fail(ErrorCodes.RoomNotFound, "Room not found.");
-        if (!view.IsActive) return RoomResult<Video>.Fail(ErrorCodes.RoomClosed, "The room is closed.");
-        if (view.Participants.FirstOrDefault(p => p.UserId == userId) is not { } participant)
-            return RoomResult<Video>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
-        if (!ParticipantRoles.CanControl(participant.Role)) return RoomResult<Video>.Fail(ErrorCodes.NotHost, notHost);
+        var member = await ParticipantAsync(room, userId);
+        if (!member.IsOk) return Refusal<Video>.From(member);
+        if (!ParticipantRoles.CanControl(member.Value!.Participant.Role)) return RoomResult<Video>.Fail(ErrorCodes.NotHost, notHost);
         return await ResolveAsync(source, userId, ct, subtitle);
+    }
+
+    /// <summary>The open room and the caller's place in it; refused with the room's own codes when the caller is not a participant.</summary>
+    public static async Task<RoomResult<(RoomView View, ParticipantView Participant)>> ParticipantAsync(IRoomGrain room, string userId)
+    {
+        if (await room.GetAsync() is not { } view) return RoomResult<(RoomView, ParticipantView)>.Fail(ErrorCodes.RoomNotFound, "Room not found.");
+        if (!view.IsActive) return RoomResult<(RoomView, ParticipantView)>.Fail(ErrorCodes.RoomClosed, "The room is closed.");
+        return view.Participants.FirstOrDefault(p => p.UserId == userId) is { } participant
+            ? RoomResult<(RoomView, ParticipantView)>.Ok((view, participant))
+            : RoomResult<(RoomView, ParticipantView)>.Fail(ErrorCodes.NotMember, "You are not a member of this room.");
     }
 
     /// <summary>

@@ -120,10 +120,7 @@ public static class SubtitlesApi
     {
         if (!RoomIds.IsWellFormed(roomId)) return new Member(null!, null, Problems.Error(ErrorCodes.RoomNotFound, "Room not found."));
         var room = rooms.Room(roomId);
-        if (await room.GetAsync() is not { } view) return new Member(room, null, Problems.Error(ErrorCodes.RoomNotFound, "Room not found."));
-        if (!view.IsActive) return new Member(room, null, Problems.Error(ErrorCodes.RoomClosed, "The room is closed."));
-        if (!view.Participants.Any(p => p.UserId == context.User.UserId()))
-            return new Member(room, null, Problems.Error(ErrorCodes.NotMember, "You are not a member of this room."));
-        return new Member(room, view);
+        var member = await RoomGateway.ParticipantAsync(room, context.User.UserId());
+        return member.IsOk ? new Member(room, member.Value.View) : new Member(room, null, Problems.Error(member));
     }
 }

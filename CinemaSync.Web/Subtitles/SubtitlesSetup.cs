@@ -16,8 +16,9 @@ public static class SubtitlesSetup
                 AllowAutoRedirect = false,
                 // Straight to the link's host, and only to a public address of it (unless allowed for a private network).
                 UseProxy = false,
-                ConnectCallback = PublicAddresses.ConnectOnly(address =>
-                    services.GetRequiredService<IOptions<SubtitleOptions>>().Value.AllowPrivateAddresses == true || PublicAddresses.IsPublic(address)),
+                ConnectCallback = services.GetRequiredService<IOptions<SubtitleOptions>>().Value.AllowPrivateAddresses == true
+                    ? PublicAddresses.ConnectOnly(_ => true)
+                    : PublicAddresses.ConnectOnly(PublicAddresses.IsPublic),
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(5),
