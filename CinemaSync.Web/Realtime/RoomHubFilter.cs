@@ -51,8 +51,8 @@ public sealed class RoomHubFilter(HubRateLimiter limiter, TimeProvider clock, IL
                 }
                 return HubAcks.Fail(ErrorCodes.RateLimited, "Too many requests; slow down.");
             }
-            if (invocation.HubMethodArguments is [JsonElement payload, ..] && PayloadReader.Open(payload) is { IsValid: false } notObject)
-                return HubAcks.Invalid(notObject);
+            if (invocation.HubMethodArguments is [JsonElement { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } payload, ..])
+                return HubAcks.Invalid(PayloadReader.Open(payload));
             return await next(invocation);
         }
         catch (Exception ex)
