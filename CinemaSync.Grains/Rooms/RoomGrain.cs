@@ -76,7 +76,7 @@ internal sealed class RoomGrain(
         var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : RoomNodes.IdOf(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
-        var result = reply.Result with { ChatHistory = await _history.ChatAsync(_core.State.Chat) };
+        var result = reply.Result with { ChatHistory = await _history.ChatAsync() };
         if (!reply.IsNew && command.LastSeq is { } lastSeq) result = await _history.ResumeAsync(result, lastSeq, reply.SeqBefore);
         return RoomResult<JoinResult>.Ok(result);
     }

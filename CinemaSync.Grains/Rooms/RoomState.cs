@@ -18,8 +18,7 @@ internal sealed class RoomState
     [Id(8)] public List<ParticipantState> Participants { get; set; } = [];
     [Id(9)] public PlaybackState Playback { get; set; } = new();
     [Id(10)] public long Seq { get; set; }
-    /// <summary>The last <see cref="Core.RoomCore.ChatHistoryLength"/> messages, oldest first.</summary>
-    [Id(11)] public List<ChatMessage> Chat { get; set; } = [];
+    // Id 11 held a copy of the last chat messages; chat history is read from the journal. Not reused.
     [Id(12)] public long LastActivityAt { get; set; }
     /// <summary>User ids that may never rejoin.</summary>
     [Id(13)] public List<string> Banned { get; set; } = [];
@@ -28,6 +27,12 @@ internal sealed class RoomState
     [Id(15)] public List<long> InviteExpiries { get; set; } = [];
     /// <summary>Members' own subtitle tracks, kept when they leave (bounded by <see cref="SubtitleValues.MaxRememberedChoices"/>).</summary>
     [Id(16)] public List<MemberSubtitle> SubtitleChoices { get; set; } = [];
+    /// <summary>
+    /// The room's seq when it was converted from a whole-state document stored before the journal
+    /// (0: the room was created with the journal). Journal entries at or below it are that document's
+    /// chat copied in, not the room's events, so no resume reaches back to them.
+    /// </summary>
+    [Id(17)] public long ConvertedAtSeq { get; set; }
 
     public bool Exists => CreatedAt > 0;
 

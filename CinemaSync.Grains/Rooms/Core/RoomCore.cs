@@ -164,10 +164,6 @@ internal sealed partial class RoomCore
             case PlaybackChanged p:
                 State.Playback = p.Playback;
                 break;
-            case ChatPosted c:
-                State.Chat.Add(c.Message);
-                if (State.Chat.Count > ChatHistoryLength) State.Chat.RemoveRange(0, State.Chat.Count - ChatHistoryLength);
-                break;
             case VideoChanged v:
                 State.MovieSource = v.MovieSource;
                 State.Playback = v.Playback;
@@ -202,7 +198,8 @@ internal sealed partial class RoomCore
             case SubtitleChosen s:
                 RememberSubtitle(s.UserId, s.TrackId);
                 break;
-            case RoomAnnounced or ReactionSent or PresenceChanged:
+            // Chat history is read from the journal (RoomHistory), not kept in the state.
+            case RoomAnnounced or ReactionSent or PresenceChanged or ChatPosted:
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "Unknown room change.");
