@@ -14,8 +14,21 @@ internal sealed class RoomState
     [Id(5)] public long CreatedAt { get; set; }
     [Id(6)] public MovieSource MovieSource { get; set; } = new();
     [Id(7)] public RoomSettings Settings { get; set; } = new();
-    /// <summary>In join order: the first is the longest present.</summary>
-    [Id(8)] public List<ParticipantState> Participants { get; set; } = [];
+    /// <summary>In join order: the first is the longest present. Changed only through <see cref="AddParticipant"/> and <see cref="RemoveParticipant"/>.</summary>
+    [Id(8)]
+    public List<ParticipantState> Participants
+    {
+        get => _participants;
+        set => (_participants, _byUser) = (value, null);
+    }
+
+    [NonSerialized] private List<ParticipantState> _participants = [];
+
+    /// <summary>
+    /// The participants by user id, built at the first lookup: a lookup is asked several times per
+    /// command (and once per connection of a re-subscribing node), so it must not scan the room.
+    /// </summary>
+    [NonSerialized] private Dictionary<string, ParticipantState>? _byUser;
     [Id(9)] public PlaybackState Playback { get; set; } = new();
     [Id(10)] public long Seq { get; set; }
     // Id 11 held a copy of the last chat messages; chat history is read from the journal. Not reused.
@@ -36,7 +49,27 @@ internal sealed class RoomState
 
     public bool Exists => CreatedAt > 0;
 
-    public ParticipantState? Participant(string userId) => Participants.Find(p => p.UserId == userId);
+    public ParticipantState? Participant(string userId) => ByUser.GetValueOrDefault(userId);
+
+    public void AddParticipant(ParticipantState participant)
+    {
+        _participants.Add(participant);
+        ByUser[participant.UserId] = participant;
+    }
+
+    public void RemoveParticipant(string userId)
+    {
+        if (ByUser.Remove(userId, out var participant)) _participants.Remove(participant);
+    }
+
+    private Dictionary<string, ParticipantState> ByUser => _byUser ??= Index(_participants);
+
+    private static Dictionary<string, ParticipantState> Index(List<ParticipantState> participants)
+    {
+        var byUser = new Dictionary<string, ParticipantState>(participants.Count, StringComparer.Ordinal);
+        foreach (var p in participants) byUser.TryAdd(p.UserId, p);
+        return byUser;
+    }
 }
 
 [GenerateSerializer]

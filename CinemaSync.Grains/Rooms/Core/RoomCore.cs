@@ -107,7 +107,7 @@ internal sealed partial class RoomCore
         if (!State.IsActive) return due;
         if (State.Playback.Status == PlaybackStatus.Waiting) At(State.Playback.UpdatedAt + State.Settings.BufferTimeoutMs);
         // With nobody to take over, failover waits for someone to connect (any command re-arms the tick).
-        if (Presence.HostAwaySince is { } since && (Presence.IsConnected(State.HostId) || State.Participants.Exists(p => p.UserId != State.HostId && Presence.IsConnected(p.UserId))))
+        if (Presence.HostAwaySince is { } since && Presence.UsersConnected.Any(u => State.Participant(u) is not null))
             At(since + State.Settings.HostGraceMs);
         if (State.Queue.Count > 0 && State.Playback.Status == PlaybackStatus.Playing && State.MovieSource.DurationMs is { } duration)
             At(PlaybackTransitions.EndsAt(State.Playback, duration));
@@ -149,11 +149,11 @@ internal sealed partial class RoomCore
                 };
                 break;
             case MemberJoined j:
-                State.Participants.Add(new ParticipantState { UserId = j.UserId, DisplayName = j.DisplayName, Role = j.Role, JoinedAt = j.At });
+                State.AddParticipant(new ParticipantState { UserId = j.UserId, DisplayName = j.DisplayName, Role = j.Role, JoinedAt = j.At });
                 if (j.Role == ParticipantRoles.Host) State.HostId = j.UserId;
                 break;
             case MemberLeft l:
-                State.Participants.RemoveAll(p => p.UserId == l.UserId);
+                State.RemoveParticipant(l.UserId);
                 if (l.HeirId is { } heir)
                 {
                     State.Participant(heir)!.Role = ParticipantRoles.Host;
