@@ -52,7 +52,8 @@ public sealed class RoomHistoryTests
     [Fact]
     public async Task ChatAsync_ReturnsTheLast100OldestFirst_WhenMoreWereSent()
     {
-        var options = new RoomJournalOptions();
+        // Snapshots on the way: a reload reads history older than its snapshot from the journal.
+        var options = new RoomJournalOptions { SnapshotEveryEvents = 50 };
         var (journal, history) = await CreateAsync(options);
         await ChatAsync(journal, history, from: 1, count: 10);
         var early = await history.ChatAsync();

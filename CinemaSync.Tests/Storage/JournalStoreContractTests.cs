@@ -317,4 +317,55 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
         Assert.Null(await reloaded.ReadAfterAsync(lastSeq: 55, currentSeq: 58));
         Assert.Equal([58L], (await reloaded.ReadAfterAsync(lastSeq: 57, currentSeq: 58))!.Select(e => e.Seq));
     }
+
+    [Fact]
+    public virtual async Task LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents()
+    {
+        var legacy = new RoomState
+        {
+            Name = "Old room", HostId = "user-1", IsActive = true, CreatedAt = 1_700_000_000_000, Seq = 57,
+            Participants = [new ParticipantState { UserId = "user-1", DisplayName = "Ana", Role = ParticipantRoles.Host, JoinedAt = 1 }],
+        };
+        await WriteLegacyRoomAsync(Room, LegacyDocument(legacy, Chat("m1", "uno"), Chat("m2", "dos")));
+        var options = new RoomGrainOptions();
+        var interrupted = new RoomJournal(new EventsThenCrash(CreateStore()), Room, new RoomJournalOptions());
+        var core = await interrupted.LoadCoreAsync(options);
+        var first = core.Decide(new SendChat("user-1", "tres", "m3"), 1_700_000_100_000);
+        await Assert.ThrowsAsync<IOException>(() => interrupted.WriteAsync(first.Changes, first.Events, core.State));
+
+        var journal = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
+        var reloaded = await journal.LoadCoreAsync(options);
+        var history = new RoomHistory(journal);
+        var next = reloaded.Decide(new SendChat("user-1", "cuatro", "m4"), 1_700_000_200_000);
+        await journal.WriteAsync(next.Changes, next.Events, reloaded.State);
+        history.Add(next.Events);
+
+        Assert.Equal(59, reloaded.State.Seq);
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await history.ChatAsync()).Select(m => m.MessageId));
+        var converted = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
+        await converted.LoadCoreAsync(options);
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await new RoomHistory(converted).ChatAsync()).Select(m => m.MessageId));
+        Assert.False(await IsLegacyDocumentAsync(Room));
+        Assert.Null(await converted.ReadAfterAsync(lastSeq: 56, currentSeq: 59));
+    }
+
+    /// <summary>A writer that dies after an append's events, before its snapshot: what MongoDB, without a transaction, can leave.</summary>
+    private sealed class EventsThenCrash(IJournalStore inner) : IJournalStore
+    {
+        public string Name => inner.Name;
+
+        public Task<JournalLoad> LoadAsync(string roomId, CancellationToken cancellationToken = default) => inner.LoadAsync(roomId, cancellationToken);
+
+        public async Task AppendAsync(string roomId, JournalAppend append, CancellationToken cancellationToken = default)
+        {
+            await inner.AppendAsync(roomId, new JournalAppend(append.Events), cancellationToken);
+            if (append.Snapshot is not null) throw new IOException("The writer died before the snapshot.");
+        }
+
+        public Task<IReadOnlyList<JournalEvent>> ReadAsync(string roomId, long afterSeq, int limit, CancellationToken cancellationToken = default)
+            => inner.ReadAsync(roomId, afterSeq, limit, cancellationToken);
+
+        public Task<IReadOnlyList<JournalEvent>> ReadLastAsync(string roomId, string type, int count, CancellationToken cancellationToken = default)
+            => inner.ReadLastAsync(roomId, type, count, cancellationToken);
+    }
 }

@@ -21,4 +21,7 @@ public sealed class MemoryJournalStoreTests : JournalStoreContractTests
 
     [Fact(Skip = "The memory journal has no rooms from before the journal: memory storage keeps nothing across a restart.")]
     public override Task LoadCoreAsync_KeepsTheLegacyChatInTheJournal_WhenALegacyRoomIsConverted() => Task.CompletedTask;
+
+    [Fact(Skip = "The memory journal has no rooms from before the journal: memory storage keeps nothing across a restart.")]
+    public override Task LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents() => Task.CompletedTask;
 }

@@ -86,6 +86,9 @@ public sealed class MongoJournalStoreTests : JournalStoreContractTests
     public override Task LoadCoreAsync_KeepsTheLegacyChatInTheJournal_WhenALegacyRoomIsConverted() => base.LoadCoreAsync_KeepsTheLegacyChatInTheJournal_WhenALegacyRoomIsConverted();
 
     [MongoFact]
+    public override Task LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents() => base.LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents();
+
+    [MongoFact]
     public override Task LoadAsync_ReturnsNothing_WhenRoomIsUnknown() => base.LoadAsync_ReturnsNothing_WhenRoomIsUnknown();
 
     [MongoFact]
