@@ -23,6 +23,7 @@ public static class QueueApi
         if (RoomRequests.ReadQueueAdd(body) is not { } add) return Problems.Invalid(body);
         if (RoomsApi.Refuse(roomId, HubAction.Queue, limiter, context) is { } refused) return refused;
         var result = await rooms.QueueAddAsync(roomId, context.User.UserId(), add, ct);
-        return result.IsOk ? TypedResults.Created($"/api/rooms/{roomId}/queue/{result.Value!.ItemId}", result.Value) : Problems.Error(result);
+        // An item has no route of its own (the queue is part of the room), so no Location.
+        return result.IsOk ? TypedResults.Created((string?)null, result.Value!) : Problems.Error(result);
     }
 }
