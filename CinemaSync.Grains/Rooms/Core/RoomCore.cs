@@ -62,6 +62,7 @@ internal sealed partial class RoomCore
             RecordInvite c => RecordInvite(d, c),
             SubtitleAdd c => SubtitleAdd(d, c),
             SubtitleRemove c => SubtitleRemove(d, c),
+            SubtitleRename c => SubtitleRename(d, c),
             SetSubtitleDefault c => SetSubtitleDefault(d, c),
             ChooseSubtitle c => ChooseSubtitle(d, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown room command."),
