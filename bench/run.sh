@@ -38,7 +38,7 @@ usage: bench/run.sh [--server 'COMMAND'] [--server-dll PATH] [--protocol json|me
   --knee-max N        last step tried at most (default 20000; 300 with --quick)
   --knee-duration S   seconds of commands per step (default 20; 5 with --quick)
   --knee-refine N     bisection steps between the last good and the first failed step (default 2)
-  --knee-budget S     no new step starts after S seconds of one target's search (default 270)
+  --knee-budget S     no new step starts after S seconds of one target's search (default 240)
 
   --no-stream         skip the stream proxy scenario
   --stream-size-mb N  file streamed per round and path (default 1024; 64 with --quick)
@@ -68,7 +68,7 @@ WARMUP=""
 ONLY=""
 REPORT=0
 PIN=""
-KNEE_START="" KNEE_STEP="" KNEE_MAX="" KNEE_DURATION="" KNEE_REFINE=2 KNEE_BUDGET=270
+KNEE_START="" KNEE_STEP="" KNEE_MAX="" KNEE_DURATION="" KNEE_REFINE=2 KNEE_BUDGET=240
 STREAM_SIZE="" STREAM_ROUNDS=""
 number() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "bench/run.sh: $1 needs a whole number, got '$2'" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
