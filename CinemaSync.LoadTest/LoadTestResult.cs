@@ -124,10 +124,12 @@ public sealed record ServerAfterGcResult
     public required IReadOnlyList<string> Collections { get; init; }
     public string? Problem { get; init; }
 
+    /// <summary>(after − before) / joined members, in the unit of the samples; null without both samples or members.</summary>
+    public static double? PerMember(long? before, long? after, long joined) =>
+        before is long b && after is long a && joined > 0 ? Math.Round((a - b) / (double)joined, 2) : null;
+
     public static ServerAfterGcResult From(ServerGc.Sample? baseline, ServerGc.Sample? loaded, long joined)
     {
-        static double? PerMember(long? before, long? after, long joined) =>
-            before is long b && after is long a && joined > 0 ? Math.Round((a - b) / (double)joined, 2) : null;
         ServerGc.Sample?[] samples = [baseline, loaded];
         return new ServerAfterGcResult
         {

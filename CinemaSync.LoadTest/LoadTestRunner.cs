@@ -699,8 +699,7 @@ public sealed class LoadTestRunner
             ServerCpuUsPerDelivery = cpu is double c && deliveries > 0 ? Math.Round(c * 1e6 / deliveries, 2) : null,
             ServerRssKbBaseline = _serverBaseline?.RssKb,
             ServerRssKbLoaded = _serverLoaded?.RssKb,
-            ServerRssKbPerMember = _serverBaseline is { } r0 && _serverLoaded is { } r1 && joined > 0
-                ? Math.Round((r1.RssKb - r0.RssKb) / (double)joined, 2) : null,
+            ServerRssKbPerMember = ServerAfterGcResult.PerMember(_serverBaseline?.RssKb, _serverLoaded?.RssKb, joined),
             ServerAfterGc = _baselineAfterGc is null && _loadedAfterGc is null ? null
                 : ServerAfterGcResult.From(_baselineAfterGc, _loadedAfterGc, joined),
             DeliveryMs = _delivery.Summarize(),
