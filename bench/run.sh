@@ -110,7 +110,7 @@ val() { # val FILE JQ-EXPRESSION: the value, or n/a when the file or the value i
   [[ -f "$OUT/$1" ]] && jq -r "($2) | if . == null then \"n/a\" else . end" "$OUT/$1" 2>/dev/null || echo "n/a"
 }
 ratio() { # A/B with 2 decimals; n/a when either is not a number, nothing for counts like 0/0
-  [[ "$1" == */* || "$2" == */* ]] && return 0
+  [[ "$1" =~ ^[0-9]+/[0-9]+$ || "$2" =~ ^[0-9]+/[0-9]+$ ]] && return 0
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.eE+-]+$/ && b ~ /^[0-9.eE+-]+$/ && b + 0 != 0) printf "%.2f", a / b; else printf "n/a" }'
 }
 # verdict VALUE OP LIMIT: met / missed, n/a when VALUE is not a number. OP is <= or >=.
@@ -121,8 +121,7 @@ verdict() {
     print ok ? "met" : "missed" }'
 }
 # exact_ratio A B: A/B unrounded (for verdicts), n/a when either is missing.
-exact_ratio() { # A/B with 2 decimals; n/a when either is not a number, nothing for counts like 0/0
-  [[ "$1" == */* || "$2" == */* ]] && return 0
+exact_ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.eE+-]+$/ && b ~ /^[0-9.eE+-]+$/ && b + 0 != 0) printf "%.17g", a / b; else printf "n/a" }'
 }
 FMT='%-46s %12s %12s %7s %9s  %s\n'
