@@ -43,6 +43,8 @@ public sealed record LoadTestResult
     public long? ServerRssKbLoaded { get; init; }
     /// <summary>(loaded - baseline) / joined members; no GC is forced, so it includes floating garbage.</summary>
     public double? ServerRssKbPerMember { get; init; }
+    /// <summary>With --server-pid and --hold: the same after a forced full GC in the server.</summary>
+    public ServerAfterGcResult? ServerAfterGc { get; init; }
     public required IReadOnlyDictionary<string, long> ErrorKinds { get; init; }
     public required IReadOnlyList<string> ErrorSamples { get; init; }
     /// <summary>A few of the lost events: which member missed which seq (what kind, when another member got it).</summary>
@@ -90,6 +92,10 @@ public sealed record LoadTestResult
         if (ServerPid is not null)
         {
             sb.AppendLine(inv, $"server pid {ServerPid}: cpu {ServerCpuS:0.00} s over the command phase = {ServerCpuUsPerDelivery:0.0} µs per delivery; rss {ServerRssKbBaseline} kB before joins, {ServerRssKbLoaded} kB loaded = {ServerRssKbPerMember:0.0} kB per member");
+            if (ServerAfterGc is { } gc)
+            {
+                sb.AppendLine(gc.Describe());
+            }
         }
         sb.AppendLine(ClientNoDelay);
         sb.AppendLine(ServerNoDelay);
@@ -100,4 +106,45 @@ public sealed record LoadTestResult
     private static void Row(StringBuilder sb, string name, LatencySummary s) =>
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"{name,-24}{s.Count,7}{s.P50,10:0.000}{s.P95,10:0.000}{s.P99,10:0.000}{s.Max,10:0.000}{s.Mean,10:0.000}");
+}
+
+/// <summary>
+/// RSS and managed heap per joined member after a full GC forced in the server (see
+/// <see cref="ServerGc"/>) before the joins and again after the hold.
+/// </summary>
+public sealed record ServerAfterGcResult
+{
+    public long? RssKbBaseline { get; init; }
+    public long? RssKbLoaded { get; init; }
+    public double? RssKbPerMember { get; init; }
+    public long? HeapKbBaseline { get; init; }
+    public long? HeapKbLoaded { get; init; }
+    public double? HeapKbPerMember { get; init; }
+    /// <summary>The forced collections as the runtime reported them, e.g. "gen2 #14 (Induced)".</summary>
+    public required IReadOnlyList<string> Collections { get; init; }
+    public string? Problem { get; init; }
+
+    /// <summary>(after − before) / joined members, in the unit of the samples; null without both samples or members.</summary>
+    public static double? PerMember(long? before, long? after, long joined) =>
+        before is long b && after is long a && joined > 0 ? Math.Round((a - b) / (double)joined, 2) : null;
+
+    public static ServerAfterGcResult From(ServerGc.Sample? baseline, ServerGc.Sample? loaded, long joined)
+    {
+        ServerGc.Sample?[] samples = [baseline, loaded];
+        return new ServerAfterGcResult
+        {
+            RssKbBaseline = baseline?.RssKb,
+            RssKbLoaded = loaded?.RssKb,
+            RssKbPerMember = PerMember(baseline?.RssKb, loaded?.RssKb, joined),
+            HeapKbBaseline = baseline?.Gc?.HeapKbAfter,
+            HeapKbLoaded = loaded?.Gc?.HeapKbAfter,
+            HeapKbPerMember = PerMember(baseline?.Gc?.HeapKbAfter, loaded?.Gc?.HeapKbAfter, joined),
+            Collections = [.. samples.Select(s => s?.Gc).OfType<ServerGc.Collection>().Select(c => $"gen2 #{c.GcNumber} ({c.Reason})")],
+            Problem = string.Join("; ", samples.Select(s => s?.Problem).OfType<string>()) is { Length: > 0 } p ? p : null,
+        };
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"after a forced full GC ({string.Join(", ", Collections)}): rss {RssKbBaseline} kB before joins, {RssKbLoaded} kB loaded = {RssKbPerMember:0.0} kB per member; " +
+        $"managed heap {HeapKbBaseline} kB → {HeapKbLoaded} kB = {HeapKbPerMember:0.0} kB per member{(Problem is null ? "" : "; problem: " + Problem)}");
 }

@@ -50,6 +50,7 @@ public sealed class LoadTestRunner
     private volatile string _phase = "init";
     private string? _serverSocketNoDelay;
     private ServerProbe.Sample? _serverBaseline, _serverRunStart, _serverRunEnd, _serverLoaded;
+    private ServerGc.Sample? _baselineAfterGc, _loadedAfterGc;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private LoadTestRunner(LoadTestOptions options, TextWriter? progress, bool progressInPlace)
@@ -93,6 +94,7 @@ public sealed class LoadTestRunner
             await CreateRoomsAsync(rest, rooms, ct);
             _phase = "join";
             _serverBaseline = Probe();
+            _baselineAfterGc = await ProbeAfterGcAsync();
             await ConnectAndJoinAsync(connector, rooms, ct);
             _phase = "run";
             _serverRunStart = Probe();
@@ -112,6 +114,7 @@ public sealed class LoadTestRunner
                 await Task.Delay(TimeSpan.FromSeconds(_o.Hold), ct);
             }
             _serverLoaded = Probe();
+            _loadedAfterGc = await ProbeAfterGcAsync();
             _serverSocketNoDelay = CheckServerSockets();
         }
         finally
@@ -696,8 +699,9 @@ public sealed class LoadTestRunner
             ServerCpuUsPerDelivery = cpu is double c && deliveries > 0 ? Math.Round(c * 1e6 / deliveries, 2) : null,
             ServerRssKbBaseline = _serverBaseline?.RssKb,
             ServerRssKbLoaded = _serverLoaded?.RssKb,
-            ServerRssKbPerMember = _serverBaseline is { } r0 && _serverLoaded is { } r1 && joined > 0
-                ? Math.Round((r1.RssKb - r0.RssKb) / (double)joined, 2) : null,
+            ServerRssKbPerMember = ServerAfterGcResult.PerMember(_serverBaseline?.RssKb, _serverLoaded?.RssKb, joined),
+            ServerAfterGc = _baselineAfterGc is null && _loadedAfterGc is null ? null
+                : ServerAfterGcResult.From(_baselineAfterGc, _loadedAfterGc, joined),
             DeliveryMs = _delivery.Summarize(),
             TimeToLastMemberMs = _ttlm.Summarize(),
             JoinMs = _join.Summarize(),
@@ -746,6 +750,20 @@ public sealed class LoadTestRunner
     }
 
     private ServerProbe.Sample? Probe() => _o.ServerPid is int pid ? ServerProbe.TryRead(pid) : null;
+
+    /// <summary>
+    /// With --server-pid and --hold: a full GC forced in the server, then its RSS, both before the
+    /// joins and after the hold (each right after the no-GC sample), so that RSS per member can be
+    /// given without floating garbage too.
+    /// </summary>
+    private async Task<ServerGc.Sample?> ProbeAfterGcAsync()
+    {
+        if (_o.ServerPid is not int pid || _o.Hold <= 0)
+        {
+            return null;
+        }
+        return await ServerGc.CollectAndSampleAsync(pid, TimeSpan.FromSeconds(30));
+    }
 
     private static long SumDeliveries(RoomRun[] rooms)
     {
