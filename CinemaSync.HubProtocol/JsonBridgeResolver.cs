@@ -47,13 +47,22 @@ public sealed class JsonBridgeResolver(JsonSerializerOptions json) : IFormatterR
                 scratch.Writer.Flush();
                 return JsonSerializer.Deserialize<T>(scratch.Buffer.WrittenSpan, json)!;
             }
-            catch (NoJsonFormException refused) when (typeof(T) == typeof(JsonElement))
+            catch (Exception refused) when (typeof(T) == typeof(JsonElement) && refused is MessagePackSerializationException or EndOfStreamException)
             {
-                // A JsonElement payload is checked by the hub: a value that is not a JSON object
-                // (this one names the problem) is refused there as invalid_payload.
+                // A JsonElement payload is checked by the hub, and a value that is not a JSON object
+                // (this one names the problem) is refused there as invalid_payload. Past a value
+                // that cannot be skipped (it is not MessagePack) nothing of the message can be read:
+                // the reader is left at its end, so SignalR closes the connection if more was expected.
                 reader = start;
-                reader.Skip();
-                return (T)(object)JsonSerializer.SerializeToElement(refused.Message);
+                try
+                {
+                    reader.Skip();
+                }
+                catch (Exception unreadable) when (unreadable is MessagePackSerializationException or EndOfStreamException)
+                {
+                    reader = new MessagePackReader(reader.Sequence.Slice(reader.Sequence.End));
+                }
+                return (T)(object)JsonSerializer.SerializeToElement(refused is NoJsonFormException ? refused.Message : "The payload is not valid MessagePack.");
             }
             finally
             {
