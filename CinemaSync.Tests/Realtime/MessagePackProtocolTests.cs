@@ -17,20 +17,12 @@ public sealed class MessagePackProtocolTests(ServerFixture fixture) : IClassFixt
 
     private TestServer Server => fixture.Server;
 
-    private async Task<(TestUser User, RoomClient Client)> MemberAsync(string roomId, string name, bool messagePack)
-    {
-        var user = await Server.SignInAsync(name);
-        var client = await Server.ConnectAsync(user, messagePack);
-        (await client.JoinAsync(roomId)).AssertOk();
-        return (user, client);
-    }
-
     [Fact]
     public async Task JoinRoom_AcksWithTheJsonShape_WhenTheMemberSpeaksMessagePack()
     {
         var (roomId, _, host) = await Server.HostedRoomAsync();
         await using var _ = host;
-        var (_, json) = await MemberAsync(roomId, "Json", messagePack: false);
+        var (_, json) = await Server.JoinedUserAsync(roomId, "Json", messagePack: false);
         await using var __ = json;
         var packer = await Server.ConnectAsync(await Server.SignInAsync("Packer"), messagePack: true);
         await using var ___ = packer;
@@ -54,9 +46,9 @@ public sealed class MessagePackProtocolTests(ServerFixture fixture) : IClassFixt
         var roomId = (await Server.CreateRoomAsync(host)).Str("room_id");
         await using var hostClient = await Server.ConnectAsync(host, messagePack: true);
         (await hostClient.JoinAsync(roomId)).AssertOk();
-        var (_, json) = await MemberAsync(roomId, "Json", messagePack: false);
+        var (_, json) = await Server.JoinedUserAsync(roomId, "Json", messagePack: false);
         await using var _ = json;
-        var (_, packer) = await MemberAsync(roomId, "Packer", messagePack: true);
+        var (_, packer) = await Server.JoinedUserAsync(roomId, "Packer", messagePack: true);
         await using var __ = packer;
 
         var ack = await hostClient.InvokeAsync("update_playback", new { room_id = roomId, status = "playing", position = 12.5, rate = 1.5 });
@@ -78,9 +70,9 @@ public sealed class MessagePackProtocolTests(ServerFixture fixture) : IClassFixt
     {
         var (roomId, host, hostClient) = await Server.HostedRoomAsync();
         await using var _ = hostClient;
-        var (_, json) = await MemberAsync(roomId, "Json", messagePack: false);
+        var (_, json) = await Server.JoinedUserAsync(roomId, "Json", messagePack: false);
         await using var __ = json;
-        var (packerUser, packer) = await MemberAsync(roomId, "Packer 🎬", messagePack: true);
+        var (packerUser, packer) = await Server.JoinedUserAsync(roomId, "Packer 🎬", messagePack: true);
         await using var ___ = packer;
 
         (await hostClient.InvokeAsync("update_playback", new { room_id = roomId, status = "playing", position = 0.0 })).AssertOk();
