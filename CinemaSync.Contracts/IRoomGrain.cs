@@ -43,6 +43,8 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>A subtitle track for the current video (host and co-hosts); the reply carries its new id.</summary>
     [Alias("SubtitleAdd")] Task<RoomResult<SubtitleTrack>> SubtitleAddAsync(string userId, string label, string language, MovieSource source);
     [Alias("SubtitleRemove")] Task<RoomResult<Done>> SubtitleRemoveAsync(string userId, string trackId);
+    /// <summary>A new label and/or language for a track (host and co-hosts); null leaves that value as it is.</summary>
+    [Alias("SubtitleRename")] Task<RoomResult<SubtitleTrack>> SubtitleRenameAsync(string userId, string trackId, string? label, string? language);
     [Alias("SubtitleDefault")] Task<RoomResult<Done>> SetSubtitleDefaultAsync(string userId, string? trackId);
     /// <summary>The caller's own track (null: none); kept for them, never broadcast.</summary>
     [Alias("ChooseSubtitle")] Task<RoomResult<SubtitleChoice>> ChooseSubtitleAsync(string userId, string? trackId);

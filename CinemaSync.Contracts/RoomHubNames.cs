@@ -25,6 +25,7 @@ public static class RoomHubNames
     public const string PlayNext = "play_next";
     public const string SubtitleAdd = "subtitle_add";
     public const string SubtitleRemove = "subtitle_remove";
+    public const string SubtitleRename = "subtitle_rename";
     public const string SubtitleDefault = "subtitle_default";
     public const string SetSubtitle = "set_subtitle";
 }

@@ -370,6 +370,44 @@ async function googleScenario(browser) {
   return { room_id: roomId };
 }
 
+/** A subtitle track from the server's Drive, added by pasting the file's Drive link; a member loads its cues through the endpoint. */
+async function driveSubtitlesScenario(browser) {
+  const { host, members: [ben], roomId } = await roomWith(browser, "Ana", ["Ben"]);
+  const fileId = mustEnv("CINEMASYNC_DRIVE_SUBTITLE_ID");
+  await host.locator("#subtitle-manage summary").click();
+  await host.locator("#subtitle-source").selectOption("service");
+  await host.locator("#subtitle-url").fill(`https://drive.google.com/file/d/${fileId}/view?usp=sharing`);
+  await host.locator("#subtitle-label").fill("English (Drive)");
+  await host.locator("#subtitle-language").fill("en");
+  await host.locator("#subtitle-add-form button[type=submit]").click();
+  await ben.locator("#subtitle-select option", { hasText: "English (Drive)" }).waitFor({ state: "attached", timeout: 15000 });
+  const source = await host.evaluate(() => window.cinemaSync.room.movie_source.subtitles[0].source);
+  check(source.type === "googleDrive" && source.owner === "service" && source.file_id === fileId && source.name === "Sintel.en.srt",
+    `the track's source is ${JSON.stringify(source)}`);
+
+  await ben.locator("#subtitle-select").selectOption({ label: "English (Drive) (en)" });
+  try {
+    await ben.waitForFunction(() => {
+      const track = [...document.getElementById("video").textTracks].find(t => t.label === "English (Drive)");
+      return track?.mode === "showing" && track.cues?.length === 1;
+    }, null, { timeout: 15000 });
+  } catch {
+    const state = await ben.evaluate(() => ({
+      tracks: [...document.querySelectorAll("#video track")].map(e => ({ label: e.label, src: e.src, mode: e.track.mode, ready: e.readyState, cues: e.track.cues?.length })),
+      status: document.getElementById("subtitle-status").textContent,
+    }));
+    check(false, `Ben's Drive track has no cue: ${JSON.stringify(state)}`);
+  }
+  const cue = await ben.evaluate(() => {
+    const c = [...document.getElementById("video").textTracks].find(t => t.label === "English (Drive)").cues[0];
+    return { start: c.startTime, end: c.endTime, text: c.text };
+  });
+  check(cue.text === "From the <i>Drive</i>" && cue.start === 0.5 && cue.end === 30, `Ben's cue is ${JSON.stringify(cue)}`);
+  log(`Ben loaded the Drive subtitle: ${JSON.stringify(cue)}`);
+  noPageErrors(host, ben);
+  return { room_id: roomId, cue };
+}
+
 async function screenshotsScenario(browser) {
   const folder = process.env.CINEMASYNC_SCREENSHOTS || artifacts;
   mkdirSync(folder, { recursive: true });
@@ -420,5 +458,6 @@ async function screenshotsScenario(browser) {
 
 await runScenario({
   queue: queueScenario, cohost: coHostScenario, kick: kickScenario, ban: banScenario, invite: inviteScenario,
-  settings: settingsScenario, speed: speedScenario, stall: stallScenario, google: googleScenario, screenshots: screenshotsScenario,
+  settings: settingsScenario, speed: speedScenario, stall: stallScenario, google: googleScenario, drivesubs: driveSubtitlesScenario,
+  screenshots: screenshotsScenario,
 });

@@ -1,6 +1,6 @@
 // Browser scenario for subtitles: each member picks their own track while the host plays.
 //
-//   node subtitles.mjs pick
+//   node subtitles.mjs pick | manage
 //
 // Environment as watchpage.mjs, plus CINEMASYNC_SUBTITLES_URL: where en.srt and pt.vtt are served
 // (a cue every 2 s saying "EN <second>" / "PT <second>"). CINEMASYNC_SCREENSHOTS: where the
@@ -94,4 +94,65 @@ async function pickScenario(browser) {
   return { room_id: roomId, ben: bNow, cleo: cNow, screenshots: shots };
 }
 
-await runScenario({ pick: pickScenario });
+/** The text of the option a page's select shows. */
+const chosenText = (page, selector) => page.locator(`${selector} option:checked`).textContent();
+
+async function waitForChosen(page, selector, text) {
+  try {
+    await page.waitForFunction(([s, t]) => document.querySelector(s)?.selectedOptions[0]?.textContent === t, [selector, text], { timeout: 10000 });
+  } catch {
+    check(false, `${selector} shows "${await chosenText(page, selector)}", not "${text}"`);
+  }
+}
+
+/** The labels of the page's <track> elements that show. */
+const showing = page => page.evaluate(() => [...document.getElementById("video").textTracks].filter(t => t.mode === "showing").map(t => t.label));
+
+async function manageScenario(browser) {
+  const host = await signedInPage(browser, "Dora");
+  const roomId = await createRoom(host, { name: "Subtitle settings" });
+  const ben = await signedInPage(browser, "Ben", `/?room=${roomId}`);
+  await ben.locator("#view-room").waitFor({ state: "visible" });
+  await addTrack(host, new URL("en.srt", subtitlesUrl).href, "English", "en");
+  await addTrack(host, new URL("pt.vtt", subtitlesUrl).href, "Português", "pt");
+  check(await ben.locator("#subtitle-manage").isHidden(), "a member sees the host's subtitle settings");
+
+  // The room default: what Ben, who has not chosen, sees.
+  await host.locator("#subtitle-default").selectOption({ label: "Português (pt)" });
+  await waitForChosen(ben, "#subtitle-select", "Português (pt)");
+  await ben.waitForFunction(() => [...document.getElementById("video").textTracks].some(t => t.mode === "showing" && t.label === "Português"), null, { timeout: 10000 });
+  await waitForChosen(host, "#subtitle-default", "Português (pt)");
+
+  // Rename: label and language, seen by everyone.
+  await host.locator('#subtitle-tracks input[aria-label="Label of “English”"]').fill("English (SDH)");
+  await host.locator('#subtitle-tracks input[aria-label="Language of “English”"]').fill("en-GB");
+  await host.locator("#subtitle-tracks li", { has: host.locator('input[aria-label="Label of “English”"]') }).getByRole("button", { name: "Rename" }).click();
+  await ben.locator("#subtitle-select option", { hasText: "English (SDH) (en-GB)" }).waitFor({ state: "attached", timeout: 10000 });
+  const benTracks = await ben.evaluate(() => [...document.querySelectorAll("#video track")].map(t => `${t.label}/${t.srclang}`).sort());
+  check(JSON.stringify(benTracks) === JSON.stringify(["English (SDH)/en-GB", "Português/pt"]), `Ben's <track>s are ${benTracks}`);
+  await waitForChosen(ben, "#subtitle-select", "Português (pt)");
+  const hostStatus = await host.locator("#subtitle-status").textContent();
+  check(hostStatus.includes("English (SDH)"), `the host's status says "${hostStatus}"`);
+
+  // Ben's own choice wins over the default; removing the default track leaves the room with none.
+  await ben.locator("#subtitle-select").selectOption({ label: "English (SDH) (en-GB)" });
+  await host.locator("#subtitle-tracks").getByRole("button", { name: "Remove “Português”" }).click();
+  await waitForChosen(host, "#subtitle-default", "Off");
+  await host.locator("#subtitle-tracks li").nth(1).waitFor({ state: "detached", timeout: 10000 });
+  await waitForChosen(ben, "#subtitle-select", "English (SDH) (en-GB)");
+  await ben.waitForFunction(() => [...document.getElementById("video").textTracks].some(t => t.mode === "showing" && t.label === "English (SDH)"), null, { timeout: 10000 });
+  const benShows = await showing(ben);
+  check(JSON.stringify(benShows) === '["English (SDH)"]', `Ben shows ${benShows}`);
+  const hostShows = await showing(host);
+  check(hostShows.length === 0, `the host chose nothing and, with no default, sees ${hostShows}`);
+
+  // A bad label is refused with the server's sentence, and nothing changes.
+  await host.locator('#subtitle-tracks input[aria-label="Language of “English (SDH)”"]').fill("not a language");
+  await host.locator("#subtitle-tracks").getByRole("button", { name: "Rename" }).click();
+  await host.waitForFunction(() => document.getElementById("subtitle-status").textContent.includes("language"), null, { timeout: 10000 });
+  await sleep(200);
+  noPageErrors(host, ben);
+  return { room_id: roomId, ben: benShows };
+}
+
+await runScenario({ pick: pickScenario, manage: manageScenario });

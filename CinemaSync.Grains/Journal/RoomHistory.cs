@@ -6,8 +6,8 @@ namespace CinemaSync.Grains.Journal;
 /// <summary>What a join reads from the room's journal: the events a member missed, and the chat history.</summary>
 internal sealed class RoomHistory(RoomJournal journal)
 {
-    /// <summary>The last chat messages, read from the journal at the first join, then kept up as messages are accepted.</summary>
-    private List<ChatMessage>? _chat;
+    /// <summary>The last chat messages with their seqs, read from the journal at the first join, then kept up as messages are accepted.</summary>
+    private List<(long Seq, ChatMessage Message)>? _chat;
 
     /// <summary>
     /// The events after <paramref name="lastSeq"/> up to the join (<paramref name="seqBeforeJoin"/>)
@@ -23,28 +23,23 @@ internal sealed class RoomHistory(RoomJournal journal)
     }
 
     /// <summary>
-    /// The last <see cref="RoomCore.ChatHistoryLength"/> chat messages, from the journal; older ones
-    /// it no longer holds (trimmed, or from before the room was converted) come from the room
-    /// state's copy, <paramref name="kept"/>.
+    /// The last <see cref="RoomCore.ChatHistoryLength"/> chat messages the journal still holds, oldest
+    /// first: the journal is the only copy, so messages trimmed past the retention are gone from it.
     /// </summary>
-    public async Task<List<ChatMessage>> ChatAsync(IReadOnlyList<ChatMessage> kept)
+    public async Task<List<ChatMessage>> ChatAsync()
     {
-        if (_chat is null)
-        {
-            var fromJournal = (await journal.ReadLastAsync(NewChatMessageEvent.EventName, RoomCore.ChatHistoryLength))
-                .Select(e => ((NewChatMessageEvent)RoomJournalCodec.EventOf(e)).Message).ToList();
-            var ids = fromJournal.Select(m => m.MessageId).ToHashSet();
-            var older = kept.Where(m => !ids.Contains(m.MessageId) && (fromJournal.Count == 0 || m.SentAt <= fromJournal[0].SentAt));
-            _chat = [.. older.TakeLast(RoomCore.ChatHistoryLength - fromJournal.Count), .. fromJournal];
-        }
-        return [.. _chat];
+        _chat ??= (await journal.ReadLastAsync(NewChatMessageEvent.EventName, RoomCore.ChatHistoryLength))
+            .Select(e => (e.Seq, ((NewChatMessageEvent)RoomJournalCodec.EventOf(e)).Message)).ToList();
+        _chat.RemoveAll(m => m.Seq <= journal.TrimmedThrough);
+        return _chat.ConvertAll(m => m.Message);
     }
 
     /// <summary>Keeps the chat history up with accepted events.</summary>
     public void Add(IEnumerable<RoomEvent> events)
     {
         if (_chat is null) return;
-        _chat.AddRange(events.OfType<NewChatMessageEvent>().Select(e => e.Message));
+        foreach (var e in events)
+            if (e is NewChatMessageEvent chat) _chat.Add((chat.Seq, chat.Message));
         if (_chat.Count > RoomCore.ChatHistoryLength) _chat.RemoveRange(0, _chat.Count - RoomCore.ChatHistoryLength);
     }
 

@@ -11,10 +11,17 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
     private int _eventsSinceSnapshot;
     private long _bytesSinceSnapshot;
     private bool _snapshotDue;
+    private IReadOnlyList<JournalEvent>? _conversion;
 
     public IJournalStore Store => store;
 
     public string RoomId => roomId;
+
+    /// <summary>Entries at or below this seq are not the room's events (a converted room's old chat): no resume reaches them.</summary>
+    public long ResumableAfter { get; set; }
+
+    /// <summary>The seq this activation's writes have trimmed the journal through (0: none yet).</summary>
+    public long TrimmedThrough { get; private set; }
 
     /// <summary>The latest snapshot and the events after it; a legacy room gets a snapshot with its next append.</summary>
     public async Task<JournalLoad> LoadAsync(CancellationToken cancellationToken = default)
@@ -23,7 +30,20 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
         _eventsSinceSnapshot = load.Events.Count;
         _bytesSinceSnapshot = load.Events.Sum(e => (long)e.Payload.Length);
         _snapshotDue = load.Snapshot?.IsLegacy == true;
+        _conversion = null;
+        (ResumableAfter, TrimmedThrough) = (0, 0);
         return load;
+    }
+
+    /// <summary>
+    /// For a legacy room just loaded: <paramref name="entries"/> (at seqs up to the room's, which the
+    /// journal does not hold) are written ahead of the events of the append that converts the room,
+    /// and read as part of the journal until then.
+    /// </summary>
+    public void ConvertWith(IReadOnlyList<JournalEvent> entries)
+    {
+        if (!_snapshotDue) throw new InvalidOperationException($"Room {roomId}: only a legacy room is converted.");
+        _conversion = entries.Count > 0 ? entries : null;
     }
 
     /// <summary>
@@ -42,29 +62,30 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
         var count = _eventsSinceSnapshot + events.Count;
         var bytes = _bytesSinceSnapshot + events.Sum(e => (long)e.Payload.Length);
         var due = forceSnapshot || _snapshotDue || count >= options.SnapshotEveryEvents || bytes >= options.SnapshotAfterBytes;
-        JournalAppend append;
-        if (due)
+        if (!due)
         {
-            var snapshot = snapshotAfter();
-            append = new JournalAppend(events, snapshot, TrimThrough(snapshot.Seq));
+            await store.AppendAsync(roomId, new JournalAppend(events), cancellationToken);
+            (_eventsSinceSnapshot, _bytesSinceSnapshot) = (count, bytes);
+            return;
         }
-        else
-        {
-            append = new JournalAppend(events);
-        }
-
-        await store.AppendAsync(roomId, append, cancellationToken);
-        (_eventsSinceSnapshot, _bytesSinceSnapshot, _snapshotDue) = due ? (0, 0, false) : (count, bytes, false);
+        await WriteSnapshotAsync(events, snapshotAfter(), create: false, cancellationToken);
     }
 
     /// <summary>
     /// Writes a snapshot alone: with <paramref name="create"/> a room's first write, refused when the
     /// room exists; otherwise refused when the journal is already past the snapshot's seq.
     /// </summary>
-    public async Task SnapshotAsync(JournalSnapshot snapshot, bool create, CancellationToken cancellationToken = default)
+    public Task SnapshotAsync(JournalSnapshot snapshot, bool create, CancellationToken cancellationToken = default)
+        => WriteSnapshotAsync([], snapshot, create, cancellationToken);
+
+    /// <summary>Every write with a snapshot: the events (behind a pending conversion's entries), the snapshot, the trim.</summary>
+    private async Task WriteSnapshotAsync(IReadOnlyList<JournalEvent> events, JournalSnapshot snapshot, bool create, CancellationToken cancellationToken)
     {
-        await store.AppendAsync(roomId, new JournalAppend([], snapshot, TrimThrough(snapshot.Seq), create), cancellationToken);
-        (_eventsSinceSnapshot, _bytesSinceSnapshot, _snapshotDue) = (0, 0, false);
+        if (_conversion is { } converted) events = [.. converted, .. events];
+        var trimThrough = TrimThrough(snapshot.Seq);
+        await store.AppendAsync(roomId, new JournalAppend(events, snapshot, trimThrough, create), cancellationToken);
+        (_eventsSinceSnapshot, _bytesSinceSnapshot, _snapshotDue, _conversion) = (0, 0, false, null);
+        TrimmedThrough = Math.Max(TrimmedThrough, trimThrough);
     }
 
     /// <summary>
@@ -74,7 +95,7 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
     public async Task<IReadOnlyList<JournalEvent>?> ReadAfterAsync(long lastSeq, long currentSeq, CancellationToken cancellationToken = default)
     {
         if (lastSeq == currentSeq) return [];
-        if (lastSeq > currentSeq || lastSeq < 0) return null;
+        if (lastSeq > currentSeq || lastSeq < ResumableAfter || lastSeq < 0) return null;
         var wanted = currentSeq - lastSeq;
         if (wanted > options.RetainEvents + options.SnapshotEveryEvents) return null;
         var events = await store.ReadAsync(roomId, lastSeq, (int)wanted, cancellationToken);
@@ -83,8 +104,10 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
     }
 
     /// <summary>The last <paramref name="count"/> events of <paramref name="type"/> still kept, oldest first.</summary>
-    public Task<IReadOnlyList<JournalEvent>> ReadLastAsync(string type, int count, CancellationToken cancellationToken = default)
-        => store.ReadLastAsync(roomId, type, count, cancellationToken);
+    public async Task<IReadOnlyList<JournalEvent>> ReadLastAsync(string type, int count, CancellationToken cancellationToken = default)
+        => _conversion is { } pending // the store holds no entry of an unconverted room
+            ? pending.Where(e => e.Type == type).TakeLast(count).ToList()
+            : await store.ReadLastAsync(roomId, type, count, cancellationToken);
 
     /// <summary>The snapshot covers every event up to its seq; of those, the last <see cref="RoomJournalOptions.RetainEvents"/> stay.</summary>
     private long TrimThrough(long snapshotSeq) => Math.Max(0, snapshotSeq - options.RetainEvents);

@@ -14,7 +14,7 @@ namespace CinemaSync.Grains.Journal;
 /// (what a resume replays) and the durable changes that led to it (what rebuilding the room
 /// applies): <c>{ "changes": [ … ], "event": { … } }</c>. The snapshot is the room's
 /// <see cref="RoomState"/> in the same JSON the grain storage keeps, so a room stored whole before
-/// the journal existed loads as a snapshot unchanged.
+/// the journal existed loads as a snapshot unchanged; its chat copy becomes journal entries.
 /// </summary>
 internal static class RoomJournalCodec
 {
@@ -37,9 +37,7 @@ internal static class RoomJournalCodec
         {
             pending.Add(change);
             if (change is not NumberedChange numbered) continue;
-            var roomEvent = events.Single(e => e.Seq == numbered.Seq);
-            var payload = JsonSerializer.SerializeToUtf8Bytes(new Entry { Changes = [.. pending], Event = JsonSerializer.SerializeToElement(roomEvent, roomEvent.GetType(), GrainStateJson.Options) }, GrainStateJson.Options);
-            entries.Add(new JournalEvent(numbered.Seq, roomEvent.Name, payload));
+            entries.Add(EntryOf(events.Single(e => e.Seq == numbered.Seq), [.. pending]));
             pending.Clear();
         }
         return (entries, pending.Count > 0);
@@ -57,11 +55,23 @@ internal static class RoomJournalCodec
             : journal.AppendAsync(entries, () => Snapshot(after), needsSnapshot);
     }
 
-    /// <summary>The room as the journal holds it: the latest snapshot, then every entry after it applied.</summary>
+    /// <summary>
+    /// The room as the journal holds it: the latest snapshot, then every entry after it applied. A
+    /// legacy room's chat is handed to the journal, to be written with the conversion.
+    /// </summary>
     public static async Task<RoomCore> LoadCoreAsync(this RoomJournal journal, RoomGrainOptions options, CancellationToken cancellationToken = default)
     {
         var load = await journal.LoadAsync(cancellationToken);
-        var core = new RoomCore(journal.RoomId, options, load.Snapshot is { } snapshot ? StateOf(snapshot) : null);
+        var state = load.Snapshot is { } snapshot ? StateOf(snapshot) : null;
+        if (load.Snapshot is { IsLegacy: true } legacy && state is not null)
+        {
+            state.ConvertedAtSeq = state.Seq;
+            // Events after a legacy document: a conversion stopped before its snapshot (MongoDB has no
+            // transaction), and its entries, the chat first, are already written.
+            if (load.Events.Count == 0) journal.ConvertWith(LegacyChat(journal.RoomId, legacy, state.Seq));
+        }
+        journal.ResumableAfter = state?.ConvertedAtSeq ?? 0;
+        var core = new RoomCore(journal.RoomId, options, state);
         foreach (var entry in load.Events)
             foreach (var change in ChangesOf(entry))
                 core.Apply(change);
@@ -85,9 +95,33 @@ internal static class RoomJournalCodec
     /// <summary>The room state a snapshot holds (a legacy whole-state document included).</summary>
     public static RoomState StateOf(JournalSnapshot snapshot) => GrainStateJson.Deserialize<RoomState>(Encoding.UTF8.GetString(snapshot.Payload));
 
+    /// <summary>
+    /// The chat messages of a whole-state document (its copy of the last messages), as chat entries at
+    /// the seqs just up to the room's: an entry without changes (nothing to apply), only an event.
+    /// </summary>
+    private static List<JournalEvent> LegacyChat(string roomId, JournalSnapshot legacy, long roomSeq)
+    {
+        var chat = JsonSerializer.Deserialize<LegacyDocument>(legacy.Payload, GrainStateJson.Options)?.Chat ?? [];
+        var kept = chat.TakeLast((int)Math.Min(chat.Count, roomSeq)).ToList();
+        var first = roomSeq - kept.Count + 1;
+        return kept.Select((message, i) => EntryOf(new NewChatMessageEvent { RoomId = roomId, Seq = first + i, Message = message }, [])).ToList();
+    }
+
+    private static JournalEvent EntryOf(RoomEvent roomEvent, List<RoomChange> changes)
+    {
+        var entry = new Entry { Changes = changes, Event = JsonSerializer.SerializeToElement(roomEvent, roomEvent.GetType(), GrainStateJson.Options) };
+        return new JournalEvent(roomEvent.Seq, roomEvent.Name, JsonSerializer.SerializeToUtf8Bytes(entry, GrainStateJson.Options));
+    }
+
     private static Entry Read(JournalEvent entry)
         => JsonSerializer.Deserialize<Entry>(entry.Payload, GrainStateJson.Options)
            ?? throw new InvalidDataException($"Journal entry {entry.Seq} is empty.");
+
+    /// <summary>What a whole-state document holds beyond <see cref="RoomState"/>.</summary>
+    private sealed class LegacyDocument
+    {
+        public List<ChatMessage> Chat { get; set; } = [];
+    }
 
     private sealed class Entry
     {

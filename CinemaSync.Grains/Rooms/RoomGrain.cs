@@ -76,7 +76,7 @@ internal sealed class RoomGrain(
         var joined = await RunAsync(new JoinRoom(command.User, connection?.ConnectionId, connection is null ? null : RoomNodes.IdOf(connection.Node), command.Invited), connection?.Node);
         if (!joined.IsOk) return RoomResult<JoinResult>.Fail(joined.Error!, joined.Message!);
         var reply = joined.Value!;
-        var result = reply.Result with { ChatHistory = await _history.ChatAsync(_core.State.Chat) };
+        var result = reply.Result with { ChatHistory = await _history.ChatAsync() };
         if (!reply.IsNew && command.LastSeq is { } lastSeq) result = await _history.ResumeAsync(result, lastSeq, reply.SeqBefore);
         return RoomResult<JoinResult>.Ok(result);
     }
@@ -94,17 +94,31 @@ internal sealed class RoomGrain(
     public Task<RoomResult<Done>> TransferHostAsync(string userId, string targetUserId) => RunAsync(new TransferHost(userId, targetUserId));
     public Task<RoomResult<Done>> KickAsync(string userId, string targetUserId, bool ban) => RunAsync(new Kick(userId, targetUserId, ban));
     public Task<RoomResult<RoomSettings>> UpdateSettingsAsync(string userId, SettingsPatch patch) => RunAsync(new UpdateSettings(userId, patch));
-    public Task<RoomResult<QueueItem>> QueueAddAsync(string userId, MovieSource source, string? title) => RunAsync(new QueueAdd(userId, source, title, Guid.NewGuid().ToString("N")[..12]));
+    public Task<RoomResult<QueueItem>> QueueAddAsync(string userId, MovieSource source, string? title) => RunAsync(new QueueAdd(userId, WithNewTrackIds(source), title, NewId()));
     public Task<RoomResult<Done>> QueueRemoveAsync(string userId, string itemId) => RunAsync(new QueueRemove(userId, itemId));
     public Task<RoomResult<Done>> QueueMoveAsync(string userId, string itemId, int index) => RunAsync(new QueueMove(userId, itemId, index));
     public Task<RoomResult<PlaybackState>> PlayNextAsync(string userId) => RunAsync(new PlayNext(userId));
     public Task<RoomResult<SubtitleTrack>> SubtitleAddAsync(string userId, string label, string language, MovieSource source) =>
-        RunAsync(new SubtitleAdd(userId, new SubtitleTrack { TrackId = Guid.NewGuid().ToString("N")[..12], Label = label, Language = language, Source = source }));
+        RunAsync(new SubtitleAdd(userId, new SubtitleTrack { TrackId = NewId(), Label = label, Language = language, Source = source }));
     public Task<RoomResult<Done>> SubtitleRemoveAsync(string userId, string trackId) => RunAsync(new SubtitleRemove(userId, trackId));
+    public Task<RoomResult<SubtitleTrack>> SubtitleRenameAsync(string userId, string trackId, string? label, string? language) =>
+        RunAsync(new SubtitleRename(userId, trackId, label, language));
     public Task<RoomResult<Done>> SetSubtitleDefaultAsync(string userId, string? trackId) => RunAsync(new SetSubtitleDefault(userId, trackId));
     public Task<RoomResult<SubtitleChoice>> ChooseSubtitleAsync(string userId, string? trackId) => RunAsync(new ChooseSubtitle(userId, trackId));
     public Task<SubtitleChoice?> SubtitleOfAsync(string userId) => Task.FromResult(_core.RoleOf(userId) is null ? null : _core.SubtitleOf(userId));
     public Task<RoomResult<Done>> RecordInviteAsync(string userId, long expiresAt) => RunAsync(new RecordInvite(userId, expiresAt));
+
+    /// <summary>A new queue item's or track's id.</summary>
+    private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Track ids are the room's to give: a queued video's tracks get new ones (its default follows its track).</summary>
+    private static MovieSource WithNewTrackIds(MovieSource source)
+    {
+        if (source.Subtitles is not { Count: > 0 } tracks) return source;
+        var renumbered = tracks.Select(t => t with { TrackId = NewId() }).ToList();
+        var defaultIndex = tracks.ToList().FindIndex(t => t.TrackId == source.SubtitleDefault);
+        return source with { Subtitles = renumbered, SubtitleDefault = defaultIndex >= 0 ? renumbered[defaultIndex].TrackId : null };
+    }
 
     public async Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections) =>
         (await RunAsync(new Subscribe(RoomNodes.IdOf(node), connections), node)).Value ?? [];

@@ -12,6 +12,9 @@ public sealed class DrivePickerFixture : IAsyncLifetime
 
     public DriveServerFixture Drive { get; } = new();
 
+    /// <summary>A SubRip file in the service account's Drive, for adding a subtitle track from Drive.</summary>
+    public string SubtitleFileId { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         await Drive.InitializeAsync();
@@ -19,6 +22,8 @@ public sealed class DrivePickerFixture : IAsyncLifetime
             Drive.Drive.AddFile(Account, name, 180_000_000, durationMs: minutes * 60_000L);
         foreach (var (name, minutes) in new[] { ("Big Buck Bunny.mp4", 10), ("Sintel.mp4", 15), ("Tears of Steel.mp4", 12), ("Cosmos Laundromat.mp4", 12) })
             Drive.Drive.AddFile(Drive.ServiceAccount, name, 350_000_000, durationMs: minutes * 60_000L);
+        SubtitleFileId = Drive.Drive.AddTextFile(Drive.ServiceAccount, "Sintel.en.srt",
+            System.Text.Encoding.UTF8.GetBytes("1\r\n00:00:00,500 --> 00:00:30,000\r\nFrom the <i>Drive</i>\r\n")).Id;
     }
 
     /// <summary>
@@ -36,6 +41,7 @@ public sealed class DrivePickerFixture : IAsyncLifetime
         ["CINEMASYNC_GOOGLE_URL"] = Drive.Google.BaseAddress.ToString(),
         ["CINEMASYNC_GOOGLE_ACCOUNT"] = Account,
         ["CINEMASYNC_SCREENSHOTS"] = ScreenshotsFolder,
+        ["CINEMASYNC_DRIVE_SUBTITLE_ID"] = SubtitleFileId,
     };
 
     public Task DisposeAsync() => Drive.DisposeAsync();
@@ -55,6 +61,9 @@ public sealed class DrivePickerBrowserTests(BrowserTestEnvironment env, DrivePic
 
     [BrowserFact]
     public async Task ConnectGoogle_ThenPick_SetsTheRoomVideoFromMyDrive_AndQueuesFromTheCatalogue() => await RunAsync("google");
+
+    [BrowserFact]
+    public async Task SubtitleAdd_FromADriveLink_IsServedThroughTheEndpoint_AndAMemberSeesItsCues() => await RunAsync("drivesubs");
 
     [BrowserFact]
     public async Task Screenshots_OfTheRoomAndTheDrivePicker_AreWritten()

@@ -13,4 +13,7 @@ public sealed class SubtitlesBrowserTests(BrowserTestEnvironment env, ITestOutpu
 
     [BrowserFact]
     public async Task TwoMembers_PickDifferentTracks_AndEachSeesTheirOwnCueAtTheSameVideoTime() => await RunAsync("pick");
+
+    [BrowserFact]
+    public async Task Host_SetsTheRoomDefault_RenamesAndRemovesTracks_AndAMemberFollows() => await RunAsync("manage");
 }

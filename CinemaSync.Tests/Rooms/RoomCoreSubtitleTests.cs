@@ -123,6 +123,84 @@ public sealed class RoomCoreSubtitleTests
     }
 
     [Fact]
+    public void SubtitleRename_ChangesOnlyTheValuesGiven_AndAnnouncesRoomUpdated()
+    {
+        _room.Create();
+        _room.Join("member");
+        _room.Ok(new SubtitleAdd("host", Track("t1")));
+        _room.Ok(new SetSubtitleDefault("host", "t1"));
+        var updates = _room.EventsOf<RoomUpdatedEvent>().Count;
+
+        var renamed = _room.Ok(new SubtitleRename("host", "t1", "English (SDH)", null));
+        var relabelled = _room.Ok(new SubtitleRename("host", "t1", null, "en-GB"));
+
+        Assert.Equal(("t1", "English (SDH)", "en-GB"), (relabelled.TrackId, relabelled.Label, relabelled.Language));
+        Assert.Equal("English (SDH)", renamed.Label);
+        Assert.Equal(relabelled, _room.View.MovieSource.Tracks.Single());
+        Assert.Equal("t1", _room.View.MovieSource.SubtitleDefault);
+        Assert.Equal(updates + 2, _room.EventsOf<RoomUpdatedEvent>().Count);
+        _room.Ok(new SubtitleRename("host", "t1", "English (SDH)", null));
+        Assert.Equal(updates + 2, _room.EventsOf<RoomUpdatedEvent>().Count);
+        _room.AssertReplays();
+    }
+
+    [Fact]
+    public void SubtitleRename_RefusesAPlainMember_AnUnknownTrack_AndBadValues()
+    {
+        _room.Create();
+        _room.Join("member");
+        _room.Ok(new SubtitleAdd("host", Track("t1")));
+
+        _room.Refused(new SubtitleRename("member", "t1", "Mine", null), ErrorCodes.NotHost);
+        _room.Refused(new SubtitleRename("stranger", "t1", "Mine", null), ErrorCodes.NotMember);
+        _room.Refused(new SubtitleRename("host", "nope", "Mine", null), ErrorCodes.TrackNotFound);
+        var tooLong = _room.Refused(new SubtitleRename("host", "t1", new string('x', SubtitleValues.LabelMaxLength + 1), null), ErrorCodes.InvalidPayload);
+        Assert.StartsWith("label ", tooLong.Message);
+        _room.Refused(new SubtitleRename("host", "t1", "Two\nlines", null), ErrorCodes.InvalidPayload);
+        _room.Refused(new SubtitleRename("host", "t1", null, "english please"), ErrorCodes.InvalidPayload);
+        Assert.Equal("Track t1", _room.View.MovieSource.Tracks.Single().Label);
+    }
+
+    [Fact]
+    public void QueueAdd_RefusesMoreTracksThanAVideoCarries_AndABadTrack()
+    {
+        _room.Create();
+        var many = Enumerable.Range(0, SubtitleValues.MaxTracks + 1).Select(i => Track("t" + i)).ToList();
+
+        var tooMany = _room.Refused(new QueueAdd("host", RoomHarness.Video with { Subtitles = many }, null, "q"), ErrorCodes.InvalidPayload);
+        var bad = _room.Refused(new QueueAdd("host", RoomHarness.Video with { Subtitles = [Track("t", url: "https://s.test/en.txt")] }, null, "q"), ErrorCodes.InvalidPayload);
+
+        Assert.Contains($"at most {SubtitleValues.MaxTracks}", tooMany.Message);
+        Assert.StartsWith("subtitles: source.url", bad.Message);
+        _room.Ok(new QueueAdd("host", RoomHarness.Video with { Subtitles = many[..SubtitleValues.MaxTracks] }, null, "q"));
+    }
+
+    [Fact]
+    public void Tick_AdvancesToTheNextItem_WithItsTracks_ClearingTheOldDefault_AndKeepingAChosenNone()
+    {
+        _room.Create(video: RoomHarness.Video with { DurationMs = 10_000 });
+        _room.Join("ana");
+        _room.Join("bo");
+        _room.Ok(new SubtitleAdd("host", Track("old")));
+        _room.Ok(new SetSubtitleDefault("host", "old"));
+        _room.Ok(new ChooseSubtitle("ana", "old"));
+        _room.Ok(new ChooseSubtitle("bo", null));
+        _room.Ok(new QueueAdd("host", RoomHarness.Video with { Url = "https://v.test/2.mp4", Subtitles = [Track("fr", "fr"), Track("de", "de")] }, "Two", "q"));
+        var playing = _room.Ok(new UpdatePlayback("host", new PlaybackCommand { Status = PlaybackStatus.Playing, Position = 0 }));
+
+        _room.Advance(playing.UpdatedAt - _room.Now + 10_000);
+        _room.Tick();
+
+        Assert.Equal("https://v.test/2.mp4", _room.View.MovieSource.Url);
+        Assert.Equal(["fr", "de"], _room.View.MovieSource.Tracks.Select(t => t.TrackId));
+        Assert.Null(_room.View.MovieSource.SubtitleDefault);
+        Assert.Equal(new SubtitleChoice { TrackId = null, Chosen = false }, _room.Core.SubtitleOf("ana"));
+        Assert.Equal(new SubtitleChoice { TrackId = null, Chosen = true }, _room.Core.SubtitleOf("bo"));
+        Assert.Null(_room.EventsOf<PlaybackUpdatedEvent>()[^1].By);
+        _room.AssertReplays();
+    }
+
+    [Fact]
     public void RememberedChoices_AreBounded_DroppingThoseWhoLeftFirst()
     {
         _room.Create();

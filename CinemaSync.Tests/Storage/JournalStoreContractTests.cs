@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms;
+using CinemaSync.Grains.Rooms.Core;
 using CinemaSync.Grains.Storage;
 
 namespace CinemaSync.Tests.Storage;
@@ -20,7 +22,7 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
     private protected abstract IJournalStore CreateStore();
 
     /// <summary>Stores a room the way the code before the journal did: whole-state JSON through the grain storage.</summary>
-    private protected abstract Task WriteLegacyRoomAsync(string roomId, RoomState state);
+    private protected abstract Task WriteLegacyRoomAsync(string roomId, JsonObject document);
 
     /// <summary>Whether the room's whole-state document is still in its pre-journal form.</summary>
     private protected abstract Task<bool> IsLegacyDocumentAsync(string roomId);
@@ -34,6 +36,16 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
 
     private protected static JournalEvent[] Events(long from, long to, string type = "playback_updated")
         => Enumerable.Range((int)from, (int)(to - from + 1)).Select(i => Event(i, type)).ToArray();
+
+    /// <summary>A room's document as the code before the journal wrote it: the room state and its copy of the last chat messages.</summary>
+    private protected static JsonObject LegacyDocument(RoomState state, params ChatMessage[] chat)
+    {
+        var document = JsonNode.Parse(GrainStateJson.Serialize(state))!.AsObject();
+        document["chat"] = JsonSerializer.SerializeToNode(chat, GrainStateJson.Options);
+        return document;
+    }
+
+    private protected static ChatMessage Chat(string id, string text) => new() { MessageId = id, UserId = "user-1", DisplayName = "Ana", Text = text, SentAt = 5 };
 
     private protected static JournalSnapshot Snapshot(long seq)
         => new(seq, "room_state", Encoding.UTF8.GetBytes($$"""{"name":"Movie night","seq":{{seq}},"ratio":0.30000000000000004,"big":9223372036854775800,"members":["ana","ضيف"]}"""));
@@ -247,9 +259,8 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
         {
             Name = "Old room", HostId = "user-1", IsActive = true, CreatedAt = 1_700_000_000_000, Seq = 57,
             Participants = [new ParticipantState { UserId = "user-1", DisplayName = "Ana", Role = ParticipantRoles.Host, JoinedAt = 1 }],
-            Chat = [new ChatMessage { MessageId = "m1", UserId = "user-1", DisplayName = "Ana", Text = "hola 🎬", SentAt = 5 }],
         };
-        await WriteLegacyRoomAsync(Room, legacy);
+        await WriteLegacyRoomAsync(Room, LegacyDocument(legacy, Chat("m1", "hola 🎬")));
         var journal = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
 
         var load = await journal.LoadAsync();
@@ -271,5 +282,90 @@ public abstract class JournalStoreContractTests : IAsyncLifetime
         Assert.Empty(converted.Events);
         Assert.Equal(GrainStateJson.Serialize(state), GrainStateJson.Serialize(GrainStateJson.Deserialize<RoomState>(Encoding.UTF8.GetString(converted.Snapshot.Payload))));
         AssertEvents([Event(58)], await CreateStore().ReadAsync(Room, 57, 10));
+    }
+
+    [Fact]
+    public virtual async Task LoadCoreAsync_KeepsTheLegacyChatInTheJournal_WhenALegacyRoomIsConverted()
+    {
+        var legacy = new RoomState
+        {
+            Name = "Old room", HostId = "user-1", IsActive = true, CreatedAt = 1_700_000_000_000, Seq = 57,
+            Participants = [new ParticipantState { UserId = "user-1", DisplayName = "Ana", Role = ParticipantRoles.Host, JoinedAt = 1 }],
+        };
+        await WriteLegacyRoomAsync(Room, LegacyDocument(legacy, Chat("m1", "uno"), Chat("m2", "dos 🎬"), Chat("m3", "tres")));
+        var options = new RoomGrainOptions();
+        var journal = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
+        var core = await journal.LoadCoreAsync(options);
+        var history = new RoomHistory(journal);
+
+        var beforeAnyWrite = await history.ChatAsync();
+        var chat = core.Decide(new SendChat("user-1", "cuatro", "m4"), 1_700_000_100_000);
+        await journal.WriteAsync(chat.Changes, chat.Events, core.State);
+
+        Assert.Equal(["uno", "dos 🎬", "tres"], beforeAnyWrite.Select(m => m.Text));
+        Assert.False(await IsLegacyDocumentAsync(Room));
+        var reloaded = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
+        var rebuilt = await reloaded.LoadCoreAsync(options);
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await new RoomHistory(reloaded).ChatAsync()).Select(m => m.MessageId));
+        Assert.Equal(58, rebuilt.State.Seq);
+        Assert.Equal(57, rebuilt.State.ConvertedAtSeq);
+        Assert.Equal([55L, 56, 57, 58], (await CreateStore().ReadAsync(Room, 0, 10)).Select(e => e.Seq));
+        var snapshot = (await CreateStore().LoadAsync(Room)).Snapshot!;
+        Assert.Equal((58L, RoomJournalCodec.SnapshotType), (snapshot.Seq, snapshot.Type));
+        Assert.False(JsonNode.Parse(snapshot.Payload)!.AsObject().ContainsKey("chat"));
+        // The copied chat is not the room's events: a resume from before the conversion is a resync.
+        Assert.Null(await reloaded.ReadAfterAsync(lastSeq: 55, currentSeq: 58));
+        Assert.Equal([58L], (await reloaded.ReadAfterAsync(lastSeq: 57, currentSeq: 58))!.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public virtual async Task LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents()
+    {
+        var legacy = new RoomState
+        {
+            Name = "Old room", HostId = "user-1", IsActive = true, CreatedAt = 1_700_000_000_000, Seq = 57,
+            Participants = [new ParticipantState { UserId = "user-1", DisplayName = "Ana", Role = ParticipantRoles.Host, JoinedAt = 1 }],
+        };
+        await WriteLegacyRoomAsync(Room, LegacyDocument(legacy, Chat("m1", "uno"), Chat("m2", "dos")));
+        var options = new RoomGrainOptions();
+        var interrupted = new RoomJournal(new EventsThenCrash(CreateStore()), Room, new RoomJournalOptions());
+        var core = await interrupted.LoadCoreAsync(options);
+        var first = core.Decide(new SendChat("user-1", "tres", "m3"), 1_700_000_100_000);
+        await Assert.ThrowsAsync<IOException>(() => interrupted.WriteAsync(first.Changes, first.Events, core.State));
+
+        var journal = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
+        var reloaded = await journal.LoadCoreAsync(options);
+        var history = new RoomHistory(journal);
+        var next = reloaded.Decide(new SendChat("user-1", "cuatro", "m4"), 1_700_000_200_000);
+        await journal.WriteAsync(next.Changes, next.Events, reloaded.State);
+        history.Add(next.Events);
+
+        Assert.Equal(59, reloaded.State.Seq);
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await history.ChatAsync()).Select(m => m.MessageId));
+        var converted = new RoomJournal(CreateStore(), Room, new RoomJournalOptions());
+        await converted.LoadCoreAsync(options);
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await new RoomHistory(converted).ChatAsync()).Select(m => m.MessageId));
+        Assert.False(await IsLegacyDocumentAsync(Room));
+        Assert.Null(await converted.ReadAfterAsync(lastSeq: 56, currentSeq: 59));
+    }
+
+    /// <summary>A writer that dies after an append's events, before its snapshot: what MongoDB, without a transaction, can leave.</summary>
+    private sealed class EventsThenCrash(IJournalStore inner) : IJournalStore
+    {
+        public string Name => inner.Name;
+
+        public Task<JournalLoad> LoadAsync(string roomId, CancellationToken cancellationToken = default) => inner.LoadAsync(roomId, cancellationToken);
+
+        public async Task AppendAsync(string roomId, JournalAppend append, CancellationToken cancellationToken = default)
+        {
+            await inner.AppendAsync(roomId, new JournalAppend(append.Events), cancellationToken);
+            if (append.Snapshot is not null) throw new IOException("The writer died before the snapshot.");
+        }
+
+        public Task<IReadOnlyList<JournalEvent>> ReadAsync(string roomId, long afterSeq, int limit, CancellationToken cancellationToken = default)
+            => inner.ReadAsync(roomId, afterSeq, limit, cancellationToken);
+
+        public Task<IReadOnlyList<JournalEvent>> ReadLastAsync(string roomId, string type, int count, CancellationToken cancellationToken = default)
+            => inner.ReadLastAsync(roomId, type, count, cancellationToken);
     }
 }

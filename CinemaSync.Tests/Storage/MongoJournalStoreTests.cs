@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms;
@@ -37,10 +38,10 @@ public sealed class MongoJournalStoreTests : JournalStoreContractTests
         return store;
     }
 
-    private protected override async Task WriteLegacyRoomAsync(string roomId, RoomState state)
+    private protected override async Task WriteLegacyRoomAsync(string roomId, JsonObject document)
     {
         var storage = new MongoGrainStorage(StorageNames.Default, Options, NullLogger<MongoGrainStorage>.Instance);
-        await storage.WriteStateAsync(StateNames.Room, GrainId.Create("room", roomId), new GrainState<RoomState>(state));
+        await storage.WriteStateAsync(StateNames.Room, GrainId.Create("room", roomId), new GrainState<JsonObject>(document));
     }
 
     private protected override async Task<bool> IsLegacyDocumentAsync(string roomId)
@@ -80,6 +81,12 @@ public sealed class MongoJournalStoreTests : JournalStoreContractTests
         Assert.Equal(2, document["snapshot_seq"].ToInt64());
         Assert.Equal("Movie night", document["state"]["name"].AsString);
     }
+
+    [MongoFact]
+    public override Task LoadCoreAsync_KeepsTheLegacyChatInTheJournal_WhenALegacyRoomIsConverted() => base.LoadCoreAsync_KeepsTheLegacyChatInTheJournal_WhenALegacyRoomIsConverted();
+
+    [MongoFact]
+    public override Task LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents() => base.LoadCoreAsync_CopiesTheLegacyChatOnce_WhenAConversionStoppedAfterItsEvents();
 
     [MongoFact]
     public override Task LoadAsync_ReturnsNothing_WhenRoomIsUnknown() => base.LoadAsync_ReturnsNothing_WhenRoomIsUnknown();

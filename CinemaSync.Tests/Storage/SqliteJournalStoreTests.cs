@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms;
@@ -24,10 +25,10 @@ public sealed class SqliteJournalStoreTests : JournalStoreContractTests
         return store;
     }
 
-    private protected override async Task WriteLegacyRoomAsync(string roomId, RoomState state)
+    private protected override async Task WriteLegacyRoomAsync(string roomId, JsonObject document)
     {
         var storage = new SqliteGrainStorage(StorageNames.Default, Options, NullLogger<SqliteGrainStorage>.Instance);
-        await storage.WriteStateAsync(StateNames.Room, GrainId.Create("room", roomId), new GrainState<RoomState>(state));
+        await storage.WriteStateAsync(StateNames.Room, GrainId.Create("room", roomId), new GrainState<JsonObject>(document));
     }
 
     private protected override async Task<bool> IsLegacyDocumentAsync(string roomId)

@@ -179,6 +179,58 @@ public sealed class SubtitleTrackTests(DriveServerFixture drive, SubtitleLinksFi
     }
 
     [Fact]
+    public async Task SubtitleRename_BroadcastsRoomUpdated_OnTheHubAndRest_AndAnswersTheTrack()
+    {
+        var (roomId, host, hostClient) = await Server.HostedRoomAsync();
+        await using var hostLease = hostClient;
+        var trackId = await AddTrackAsync(hostClient, roomId, links.Url("en.srt"));
+        var (_, memberClient) = await Server.JoinedUserAsync(roomId, "Member");
+        await using var memberLease = memberClient;
+
+        var ack = await hostClient.InvokeAsync("subtitle_rename", new { room_id = roomId, track_id = trackId, label = "English (SDH)" });
+
+        ack.AssertOk();
+        Assert.Equal((trackId, "English (SDH)", "en"), (ack.GetProperty("track").Str("track_id"), ack.GetProperty("track").Str("label"), ack.GetProperty("track").Str("language")));
+        await memberClient.WaitForAsync("room_updated", 1, e => e.GetRawText().Contains("English (SDH)"));
+        var patched = await Server.SendAsync(HttpMethod.Patch, $"/api/rooms/{roomId}/subtitles/{trackId}", host, new { label = "British", language = "en-GB" });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var track = await JsonOf(patched);
+        Assert.Equal((trackId, "British", "en-GB"), (track.Str("track_id"), track.Str("label"), track.Str("language")));
+        await memberClient.WaitForAsync("room_updated", 1, e => e.GetRawText().Contains("en-GB"));
+        var listed = (await JsonOf(await Server.SendAsync(HttpMethod.Get, $"/api/rooms/{roomId}/subtitles", host))).GetProperty("subtitles")[0];
+        Assert.Equal(("British", "en-GB"), (listed.Str("label"), listed.Str("language")));
+    }
+
+    [Fact]
+    public async Task SubtitleRename_IsRefused_ForAMemberAnUnknownTrackAndBadValues_OnTheHubAndRest()
+    {
+        var (roomId, host, hostClient) = await Server.HostedRoomAsync();
+        await using var hostLease = hostClient;
+        var trackId = await AddTrackAsync(hostClient, roomId, links.Url("en.srt"));
+        var (member, memberClient) = await Server.JoinedUserAsync(roomId, "Member");
+        await using var memberLease = memberClient;
+
+        (await memberClient.InvokeAsync("subtitle_rename", new { room_id = roomId, track_id = trackId, label = "Mine" })).AssertError("not_host");
+        (await hostClient.InvokeAsync("subtitle_rename", new { room_id = roomId, track_id = "nope", label = "X" })).AssertError("track_not_found");
+        var noChange = await hostClient.InvokeAsync("subtitle_rename", new { room_id = roomId, track_id = trackId });
+        noChange.AssertError("invalid_payload");
+        Assert.Contains("label", noChange.Str("message"));
+        var badLanguage = await hostClient.InvokeAsync("subtitle_rename", new { room_id = roomId, track_id = trackId, language = 42 });
+        badLanguage.AssertError("invalid_payload");
+        Assert.Contains("language: must be a string.", badLanguage.Str("message"));
+
+        var forbidden = await Server.SendAsync(HttpMethod.Patch, $"/api/rooms/{roomId}/subtitles/{trackId}", member, new { label = "Mine" });
+        Assert.Equal((HttpStatusCode.Forbidden, "not_host"), (forbidden.StatusCode, (await JsonOf(forbidden)).Str("error")));
+        var missing = await Server.SendAsync(HttpMethod.Patch, $"/api/rooms/{roomId}/subtitles/nope", host, new { label = "X" });
+        Assert.Equal((HttpStatusCode.NotFound, "track_not_found"), (missing.StatusCode, (await JsonOf(missing)).Str("error")));
+        var invalid = await Server.SendAsync(HttpMethod.Patch, $"/api/rooms/{roomId}/subtitles/{trackId}", host, new { label = "", language = "english please" });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = (await JsonOf(invalid)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("label", out _) && errors.TryGetProperty("language", out _), errors.GetRawText());
+        Assert.Equal("English", (await JsonOf(await Server.SendAsync(HttpMethod.Get, $"/api/rooms/{roomId}/subtitles", host))).GetProperty("subtitles")[0].Str("label"));
+    }
+
+    [Fact]
     public async Task SetSubtitle_IsRestoredOnRejoin_AndNeverSeenByAnotherMember()
     {
         var (roomId, _, hostClient) = await Server.HostedRoomAsync();

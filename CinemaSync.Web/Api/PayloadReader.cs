@@ -109,6 +109,37 @@ public sealed class PayloadReader
         return null;
     }
 
+    /// <summary>
+    /// An array of at most <paramref name="maxCount"/> objects, each read with the same error list
+    /// (fields named <c>parent[i].child</c>); null when the field is absent or is not such an array.
+    /// </summary>
+    public IReadOnlyList<PayloadReader>? Objects(string field, int maxCount, bool required = false)
+    {
+        if (!TryGet(field, required, out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Fail(field, "must be an array.");
+            return null;
+        }
+        if (value.GetArrayLength() > maxCount)
+        {
+            Fail(field, $"must have at most {maxCount} entries.");
+            return null;
+        }
+        var items = new List<PayloadReader>();
+        foreach (var element in value.EnumerateArray())
+        {
+            var name = $"{field}[{items.Count}]";
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                Fail(name, "must be an object.");
+                return null;
+            }
+            items.Add(new PayloadReader(element, $"{_prefix}{name}.", _errors));
+        }
+        return items;
+    }
+
     /// <summary>True when the field is there, even as <c>null</c>.</summary>
     public bool IsPresent(string field) => _object.TryGetProperty(field, out _);
 

@@ -76,6 +76,7 @@ public static class CinemaSyncApp
         app.MapConfigApi();
         app.MapAuthApi();
         app.MapRoomsApi();
+        app.MapQueueApi();
         app.MapGoogleOAuthApi();
         app.MapMoviesApi();
         app.MapStreamApi();

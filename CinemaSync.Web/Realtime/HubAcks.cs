@@ -42,7 +42,8 @@ public static class HubAcks
         [JsonPropertyOrder(-1)] public bool Ok => true;
     }
 
-    public sealed record TrackAdded(SubtitleTrack Track)
+    /// <summary><c>subtitle_add</c> and <c>subtitle_rename</c>: the track as the room now has it.</summary>
+    public sealed record TrackReply(SubtitleTrack Track)
     {
         [JsonPropertyOrder(-1)] public bool Ok => true;
     }

@@ -157,12 +157,17 @@ public sealed class RoomHub(
         var roomId = RoomRequests.ReadRoomId(body);
         var add = RoomRequests.ReadSubtitleAdd(body);
         if (!body.IsValid) return HubAcks.Invalid(body);
-        return HubAcks.Of(await rooms.SubtitleAddAsync(roomId!, UserId, add!, Context.ConnectionAborted), track => new HubAcks.TrackAdded(track));
+        return HubAcks.Of(await rooms.SubtitleAddAsync(roomId!, UserId, add!, Context.ConnectionAborted), track => new HubAcks.TrackReply(track));
     }
 
     [HubMethodName(RoomHubNames.SubtitleRemove), HubLimit(HubAction.Queue)]
     public Task<object> SubtitleRemove(JsonElement payload) => InRoom(payload, RoomRequests.ReadTrackId,
         async (room, trackId) => HubAcks.Of(await room.SubtitleRemoveAsync(UserId, trackId!)));
+
+    [HubMethodName(RoomHubNames.SubtitleRename), HubLimit(HubAction.Queue)]
+    public Task<object> SubtitleRename(JsonElement payload) => InRoom(payload,
+        static body => (TrackId: RoomRequests.ReadTrackId(body), Rename: RoomRequests.ReadSubtitleRename(body)),
+        async (room, r) => HubAcks.Of(await room.SubtitleRenameAsync(UserId, r.TrackId!, r.Rename!.Label, r.Rename.Language), track => new HubAcks.TrackReply(track)));
 
     [HubMethodName(RoomHubNames.SubtitleDefault), HubLimit(HubAction.Queue)]
     public Task<object> SubtitleDefault(JsonElement payload) => InRoom(payload, RoomRequests.ReadTrackChoice,

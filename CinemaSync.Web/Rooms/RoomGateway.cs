@@ -69,14 +69,31 @@ public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSub
         return result;
     }
 
-    /// <summary>Queues a video, checked like <see cref="SetVideoAsync"/>; a Drive file's name is the default title.</summary>
+    /// <summary>
+    /// Queues a video, checked like <see cref="SetVideoAsync"/>; a Drive file's name is the default title.
+    /// Its subtitle tracks' Drive files are read as <see cref="SubtitleAddAsync"/> reads one; the room gives them their ids.
+    /// </summary>
     public async Task<RoomResult<QueueItem>> QueueAddAsync(string roomId, string userId, RoomRequests.QueueAdd add, CancellationToken ct)
     {
         var room = Room(roomId);
-        var video = await ResolveForControllerAsync(room, userId, add.Source, "Only the host or a co-host can do this.", ct);
+        if (IsDriveFile(add.Source) || add.Subtitles.Any(t => IsDriveFile(t.Source)))
+        {
+            var controller = await ControllerAsync(room, userId, "Only the host or a co-host can do this.");
+            if (!controller.IsOk) return Refusal<QueueItem>.From(controller);
+        }
+        var video = await ResolveAsync(add.Source, userId, ct);
         if (!video.IsOk) return Refusal<QueueItem>.From(video);
+        var tracks = new List<SubtitleTrack>(add.Subtitles.Count);
+        foreach (var track in add.Subtitles)
+        {
+            var file = await ResolveAsync(track.Source, userId, ct, subtitle: true);
+            if (!file.IsOk) return Refusal<QueueItem>.From(file);
+            tracks.Add(new SubtitleTrack { TrackId = $"new-{tracks.Count}", Label = track.Label, Language = track.Language, Source = file.Value!.Source });
+        }
         var (source, movie) = video.Value!;
-        return await room.QueueAddAsync(userId, source with { DurationMs = add.DurationMs ?? source.DurationMs }, add.Title ?? movie?.Name);
+        return await room.QueueAddAsync(userId,
+            source with { DurationMs = add.DurationMs ?? source.DurationMs, Subtitles = tracks.Count == 0 ? null : tracks },
+            add.Title ?? movie?.Name);
     }
 
     /// <summary>
@@ -101,10 +118,18 @@ public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSub
         bool subtitle = false)
     {
         if (!IsDriveFile(source)) return RoomResult<Video>.Ok(new Video(source, null));
+        var controller = await ControllerAsync(room, userId, notHost);
+        return controller.IsOk ? await ResolveAsync(source, userId, ct, subtitle) : Refusal<Video>.From(controller);
+    }
+
+    /// <summary>The caller, when they are the host or a co-host of the open room.</summary>
+    private static async Task<RoomResult<ParticipantView>> ControllerAsync(IRoomGrain room, string userId, string notHost)
+    {
         var member = await ParticipantAsync(room, userId);
-        if (!member.IsOk) return Refusal<Video>.From(member);
-        if (!ParticipantRoles.CanControl(member.Value!.Participant.Role)) return RoomResult<Video>.Fail(ErrorCodes.NotHost, notHost);
-        return await ResolveAsync(source, userId, ct, subtitle);
+        if (!member.IsOk) return Refusal<ParticipantView>.From(member);
+        return ParticipantRoles.CanControl(member.Value.Participant.Role)
+            ? RoomResult<ParticipantView>.Ok(member.Value.Participant)
+            : RoomResult<ParticipantView>.Fail(ErrorCodes.NotHost, notHost);
     }
 
     /// <summary>The open room and the caller's place in it; refused with the room's own codes when the caller is not a participant.</summary>

@@ -83,25 +83,48 @@ public static class RoomRequests
     public static string? ReadQueueItemId(PayloadReader body) =>
         body.String("item_id", required: true, maxLength: QueueValues.ItemIdMaxLength, minLength: 1, trim: false);
 
-    public sealed record QueueAdd(MovieSource Source, string? Title, long? DurationMs);
+    public sealed record QueueAdd(MovieSource Source, string? Title, long? DurationMs, IReadOnlyList<SubtitleAdd> Subtitles);
 
-    /// <summary><c>queue_add</c>: the source, an optional title, and a duration that wins over the one Drive gives.</summary>
+    /// <summary>
+    /// <c>queue_add</c>: the source, an optional title, a duration that wins over the one Drive gives, and
+    /// the video's subtitle tracks (<c>movie_source.subtitles</c>, each as <see cref="ReadSubtitleAdd"/> reads one).
+    /// </summary>
     public static QueueAdd? ReadQueueAdd(PayloadReader body)
     {
-        var source = body.Object("movie_source", required: true) is { } s ? ReadMovieSource(s) : null;
+        MovieSource? source = null;
+        var subtitles = new List<SubtitleAdd>();
+        if (body.Object("movie_source", required: true) is { } s)
+        {
+            source = ReadMovieSource(s);
+            foreach (var entry in s.Objects("subtitles", SubtitleValues.MaxTracks) ?? [])
+                if (ReadTrack(entry) is { } track) subtitles.Add(track);
+        }
         var title = body.String("title", maxLength: MovieSourceValues.TitleMaxLength);
         var durationMs = body.Integer("duration_ms", MovieSourceValues.DurationProblem);
-        return body.IsValid ? new QueueAdd(source!, title, durationMs) : null;
+        return body.IsValid ? new QueueAdd(source!, title, durationMs, subtitles) : null;
     }
 
     public sealed record SubtitleAdd(string Label, string Language, MovieSource Source);
 
     /// <summary><c>subtitle_add</c>: <c>{ label, language, source: { type: "directLink", url } | { type: "googleDrive", file_id, owner? } }</c>.</summary>
-    public static SubtitleAdd? ReadSubtitleAdd(PayloadReader body)
+    public static SubtitleAdd? ReadSubtitleAdd(PayloadReader body) => ReadTrack(body) is { } track && body.IsValid ? track : null;
+
+    public sealed record SubtitleRename(string? Label, string? Language);
+
+    /// <summary><c>subtitle_rename</c>: <c>{ label?, language? }</c>, at least one of them.</summary>
+    public static SubtitleRename? ReadSubtitleRename(PayloadReader body)
     {
-        var label = body.String("label", required: true, maxLength: SubtitleValues.LabelMaxLength, minLength: 1, check: SubtitleValues.LabelProblem);
-        var language = body.String("language", required: true, maxLength: SubtitleValues.LanguageMaxLength, minLength: 2, trim: false,
-            check: SubtitleValues.LanguageProblem);
+        var label = ReadLabel(body, required: false);
+        var language = ReadLanguage(body, required: false);
+        if (!body.Has("label") && !body.Has("language")) body.Fail("label", "give a label, a language or both.");
+        return body.IsValid ? new SubtitleRename(label, language) : null;
+    }
+
+    /// <summary>One track's label, language and source: a direct link to a .vtt/.srt file, or a Drive file.</summary>
+    private static SubtitleAdd? ReadTrack(PayloadReader body)
+    {
+        var label = ReadLabel(body, required: true);
+        var language = ReadLanguage(body, required: true);
         MovieSource? source = null;
         if (body.Object("source", required: true) is { } s)
         {
@@ -116,8 +139,14 @@ public static class RoomRequests
                 _ => null,
             };
         }
-        return body.IsValid ? new SubtitleAdd(label!, language!, source!) : null;
+        return label is null || language is null || source is null ? null : new SubtitleAdd(label, language, source);
     }
+
+    private static string? ReadLabel(PayloadReader body, bool required) =>
+        body.String("label", required, maxLength: SubtitleValues.LabelMaxLength, minLength: 1, check: SubtitleValues.LabelProblem);
+
+    private static string? ReadLanguage(PayloadReader body, bool required) =>
+        body.String("language", required, maxLength: SubtitleValues.LanguageMaxLength, minLength: 2, trim: false, check: SubtitleValues.LanguageProblem);
 
     /// <summary>A track id that must be given (<c>subtitle_remove</c>).</summary>
     public static string? ReadTrackId(PayloadReader body) =>

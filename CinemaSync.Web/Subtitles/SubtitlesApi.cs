@@ -30,6 +30,7 @@ public static class SubtitlesApi
         subtitles.MapPut("/default", SetDefault);
         subtitles.MapPut("/choice", Choose);
         subtitles.MapGet("/{trackId}", Serve);
+        subtitles.MapPatch("/{trackId}", Rename);
         subtitles.MapDelete("/{trackId}", Remove);
         return app;
     }
@@ -53,6 +54,17 @@ public static class SubtitlesApi
         return result.IsOk
             ? TypedResults.Created($"/api/rooms/{roomId}/subtitles/{result.Value!.TrackId}", result.Value)
             : Problems.Error(result);
+    }
+
+    /// <summary><c>{ label?, language? }</c>: the track with its new values.</summary>
+    private static async Task<Results<Ok<SubtitleTrack>, ValidationProblem, ProblemHttpResult>> Rename(
+        string roomId, string trackId, HttpContext context, RoomGateway rooms, HubRateLimiter limiter, CancellationToken ct)
+    {
+        if (await RoomsApi.ReadBodyAsync(context, ct) is not { } body) return RoomsApi.NotJson();
+        if (RoomRequests.ReadSubtitleRename(body) is not { } rename) return Problems.Invalid(body);
+        if (RoomsApi.Refuse(roomId, HubAction.Queue, limiter, context) is { } refused) return refused;
+        var result = await rooms.Room(roomId).SubtitleRenameAsync(context.User.UserId(), trackId, rename.Label, rename.Language);
+        return result.IsOk ? TypedResults.Ok(result.Value!) : Problems.Error(result);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string roomId, string trackId, HttpContext context, RoomGateway rooms, HubRateLimiter limiter)

@@ -136,7 +136,7 @@ static void TryDelete(string path)
 
 internal sealed record Result(double Mean, double P50, double P99, double PayloadBytes, double? Wchar, double? DeviceBytes);
 
-/// <summary>One room with a realistic state: N participants, 100 chat messages, a video.</summary>
+/// <summary>One room with a realistic state: N participants and a video (chat lives in the journal only).</summary>
 internal sealed class BenchRoom(string id, RoomState room)
 {
     public string Id => id;
@@ -152,11 +152,6 @@ internal sealed class BenchRoom(string id, RoomState room)
         {
             UserId = $"firebase-uid-{i:D6}-abcdefghijkl", DisplayName = $"Member number {i}", JoinedAt = 1_700_000_000_000 + i,
             Role = i == 0 ? ParticipantRoles.Host : ParticipantRoles.Member,
-        }).ToList(),
-        Chat = Enumerable.Range(0, 100).Select(i => new ChatMessage
-        {
-            MessageId = Guid.NewGuid().ToString("N"), UserId = $"firebase-uid-{i % members:D6}-abcdefghijkl", DisplayName = $"Member number {i % members}",
-            Text = $"Message number {i}: what a scene!", SentAt = 1_700_000_000_000 + i,
         }).ToList(),
     };
 

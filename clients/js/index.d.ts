@@ -42,6 +42,12 @@ export interface SubtitleTrack {
   source: { type: "directLink"; url: string } | { type: "googleDrive"; file_id: string; owner?: "user" | "service"; name?: string };
 }
 
+/** A subtitle track as queue_add and subtitle_add take it: the server gives it its `track_id`. */
+export type SubtitleTrackInput = Omit<SubtitleTrack, "track_id">;
+
+/** A source for queue_add: a video and the subtitle tracks it brings. */
+export type QueuedSource = Omit<MovieSource, "subtitles" | "subtitle_default"> & { subtitles?: SubtitleTrackInput[] };
+
 /** A member's own subtitle: `chosen: false` means the room's default applies. */
 export interface SubtitleChoice {
   track_id: string | null;
@@ -216,7 +222,7 @@ export declare const HUB_METHODS: Readonly<{
   sync_time: "syncTime"; report_status: "reportStatus"; set_role: "setRole"; transfer_host: "transferHost";
   kick_member: "kickMember"; update_settings: "updateSettings"; queue_add: "queueAdd"; queue_remove: "queueRemove";
   queue_move: "queueMove"; play_next: "playNext"; subtitle_add: "subtitleAdd"; subtitle_remove: "subtitleRemove";
-  subtitle_default: "setSubtitleDefault"; set_subtitle: "setSubtitle";
+  subtitle_rename: "subtitleRename"; subtitle_default: "setSubtitleDefault"; set_subtitle: "setSubtitle";
 }>;
 export declare const SEQ_EVENTS: readonly EventName[];
 export declare const DIRECT_EVENTS: readonly EventName[];
@@ -488,12 +494,15 @@ export declare class RoomClient {
   transferHost(userId: string): Promise<Ack>;
   kickMember(userId: string, options?: { ban?: boolean }): Promise<Ack>;
   updateSettings(settings: Partial<RoomSettings>): Promise<Ack<{ settings: RoomSettings }>>;
-  queueAdd(item: { movie_source: MovieSource; title?: string; duration_ms?: number }): Promise<Ack<{ item: QueueItem }>>;
+  /** `movie_source.subtitles`: at most 16 tracks the video brings when it plays (the server gives them their ids). */
+  queueAdd(item: { movie_source: QueuedSource; title?: string; duration_ms?: number }): Promise<Ack<{ item: QueueItem }>>;
   queueRemove(itemId: string): Promise<Ack>;
   queueMove(itemId: string, index: number): Promise<Ack>;
   playNext(): Promise<Ack<{ playback_state: PlaybackState }>>;
-  subtitleAdd(track: { label: string; language: string; source: SubtitleTrack["source"] }): Promise<Ack<{ track: SubtitleTrack }>>;
+  subtitleAdd(track: SubtitleTrackInput): Promise<Ack<{ track: SubtitleTrack }>>;
   subtitleRemove(trackId: string): Promise<Ack>;
+  /** A new label and/or language for a track (host and co-hosts). */
+  subtitleRename(trackId: string, changes: { label?: string; language?: string }): Promise<Ack<{ track: SubtitleTrack }>>;
   setSubtitleDefault(trackId: string | null): Promise<Ack>;
   /** This member's own track (null: none); kept by the server for them only. */
   setSubtitle(trackId: string | null): Promise<Ack<{ subtitle: SubtitleChoice }>>;

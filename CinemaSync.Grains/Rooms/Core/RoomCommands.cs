@@ -65,6 +65,9 @@ internal sealed record SubtitleAdd(string UserId, SubtitleTrack Track) : RoomCom
 
 internal sealed record SubtitleRemove(string UserId, string TrackId) : RoomCommand<Done>;
 
+/// <summary>A track's new label and/or language; null keeps the value.</summary>
+internal sealed record SubtitleRename(string UserId, string TrackId, string? Label, string? Language) : RoomCommand<SubtitleTrack>;
+
 /// <summary>The track members see until they choose; null: none.</summary>
 internal sealed record SetSubtitleDefault(string UserId, string? TrackId) : RoomCommand<Done>;
 

@@ -98,7 +98,7 @@ internal sealed partial class RoomCore
             d.Notice(new NodeListening(command.NodeId!));
             d.Notice(new ConnectionJoined(command.NodeId!, joiner, new RoomJoinedEvent { RoomId = RoomId, Seq = State.Seq, Room = view }));
         }
-        return Ok(new JoinReply(new JoinResult { Room = view, ChatHistory = State.Chat.ToList(), Subtitle = SubtitleOf(user.UserId) }, isNew, seqBefore));
+        return Ok(new JoinReply(new JoinResult { Room = view, ChatHistory = [], Subtitle = SubtitleOf(user.UserId) }, isNew, seqBefore));
     }
 
     private RoomResult<Done> Leave(Draft d, string userId)

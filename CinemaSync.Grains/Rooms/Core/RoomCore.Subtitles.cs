@@ -31,6 +31,19 @@ internal sealed partial class RoomCore
         return Accepted;
     }
 
+    private RoomResult<SubtitleTrack> SubtitleRename(Draft d, SubtitleRename command)
+    {
+        if (RefuseUnlessController<SubtitleTrack>(command.UserId) is { } refused) return refused;
+        var tracks = State.MovieSource.Tracks;
+        if (tracks.FirstOrDefault(t => t.TrackId == command.TrackId) is not { } track)
+            return Fail<SubtitleTrack>(ErrorCodes.TrackNotFound, "The video has no subtitle track of that id.");
+        var renamed = track with { Label = command.Label ?? track.Label, Language = command.Language ?? track.Language };
+        if (SubtitleValues.Check(renamed) is { } problem) return Fail<SubtitleTrack>(ErrorCodes.InvalidPayload, problem);
+        if (renamed != track)
+            d.Emit(new SubtitlesChanged(tracks.Select(t => t == track ? renamed : t).ToList(), State.MovieSource.SubtitleDefault));
+        return Ok(renamed);
+    }
+
     private RoomResult<Done> SetSubtitleDefault(Draft d, SetSubtitleDefault command)
     {
         if (RefuseUnlessController<Done>(command.UserId) is { } refused) return refused;

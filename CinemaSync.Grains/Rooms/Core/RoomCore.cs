@@ -62,6 +62,7 @@ internal sealed partial class RoomCore
             RecordInvite c => RecordInvite(d, c),
             SubtitleAdd c => SubtitleAdd(d, c),
             SubtitleRemove c => SubtitleRemove(d, c),
+            SubtitleRename c => SubtitleRename(d, c),
             SetSubtitleDefault c => SetSubtitleDefault(d, c),
             ChooseSubtitle c => ChooseSubtitle(d, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown room command."),
@@ -107,7 +108,7 @@ internal sealed partial class RoomCore
         if (!State.IsActive) return due;
         if (State.Playback.Status == PlaybackStatus.Waiting) At(State.Playback.UpdatedAt + State.Settings.BufferTimeoutMs);
         // With nobody to take over, failover waits for someone to connect (any command re-arms the tick).
-        if (Presence.HostAwaySince is { } since && (Presence.IsConnected(State.HostId) || State.Participants.Exists(p => p.UserId != State.HostId && Presence.IsConnected(p.UserId))))
+        if (Presence.HostAwaySince is { } since && Presence.UsersConnected.Any(u => State.Participant(u) is not null))
             At(since + State.Settings.HostGraceMs);
         if (State.Queue.Count > 0 && State.Playback.Status == PlaybackStatus.Playing && State.MovieSource.DurationMs is { } duration)
             At(PlaybackTransitions.EndsAt(State.Playback, duration));
@@ -149,11 +150,11 @@ internal sealed partial class RoomCore
                 };
                 break;
             case MemberJoined j:
-                State.Participants.Add(new ParticipantState { UserId = j.UserId, DisplayName = j.DisplayName, Role = j.Role, JoinedAt = j.At });
+                State.AddParticipant(new ParticipantState { UserId = j.UserId, DisplayName = j.DisplayName, Role = j.Role, JoinedAt = j.At });
                 if (j.Role == ParticipantRoles.Host) State.HostId = j.UserId;
                 break;
             case MemberLeft l:
-                State.Participants.RemoveAll(p => p.UserId == l.UserId);
+                State.RemoveParticipant(l.UserId);
                 if (l.HeirId is { } heir)
                 {
                     State.Participant(heir)!.Role = ParticipantRoles.Host;
@@ -163,10 +164,6 @@ internal sealed partial class RoomCore
                 break;
             case PlaybackChanged p:
                 State.Playback = p.Playback;
-                break;
-            case ChatPosted c:
-                State.Chat.Add(c.Message);
-                if (State.Chat.Count > ChatHistoryLength) State.Chat.RemoveRange(0, State.Chat.Count - ChatHistoryLength);
                 break;
             case VideoChanged v:
                 State.MovieSource = v.MovieSource;
@@ -202,7 +199,8 @@ internal sealed partial class RoomCore
             case SubtitleChosen s:
                 RememberSubtitle(s.UserId, s.TrackId);
                 break;
-            case RoomAnnounced or ReactionSent or PresenceChanged:
+            // Chat history is read from the journal (RoomHistory), not kept in the state.
+            case RoomAnnounced or ReactionSent or PresenceChanged or ChatPosted:
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "Unknown room change.");

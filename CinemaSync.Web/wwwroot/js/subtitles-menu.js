@@ -1,8 +1,9 @@
 // The subtitles menu under the player: the video's tracks and "Off". Each member's choice is their
-// own (set_subtitle: the server keeps it and tells nobody else); the host and co-hosts add and
-// remove tracks. A <track> cannot send the token, so each file is fetched with it and handed to
-// its <track> as a blob: URL.
-import { flash } from "./dom.js";
+// own (set_subtitle: the server keeps it and tells nobody else); the host and co-hosts set the
+// room's default, add tracks (a link, or a file in their own or the server's Google Drive),
+// rename and remove them. A <track> cannot send the token, so each file is fetched with it and
+// handed to its <track> as a blob: URL.
+import { el, flash, rerenderKeepingFocus } from "./dom.js";
 import { canControl } from "/lib/cinemasync-client.js";
 
 /**
@@ -21,28 +22,79 @@ export function createSubtitlesMenu(ctx, { video }) {
     render();
   });
 
+  const sourceSelect = $("subtitle-source");
+  const urlInput = $("subtitle-url");
+  sourceSelect.addEventListener("change", () => {
+    const drive = sourceSelect.value !== "link";
+    urlInput.type = drive ? "text" : "url";
+    urlInput.placeholder = drive ? "The file's Drive link or id" : "https://example.com/film.en.srt";
+    urlInput.setAttribute("aria-label", drive ? "Google Drive link or file id of the subtitle file" : "Subtitle file link (.srt or .vtt)");
+  });
+
   $("subtitle-add-form").addEventListener("submit", async e => {
     e.preventDefault();
-    const url = $("subtitle-url").value.trim();
+    const where = sourceSelect.value;
+    const text = urlInput.value.trim();
+    const source = where === "link" ? { type: "directLink", url: text } : { type: "googleDrive", file_id: driveFileId(text), owner: where };
     const label = $("subtitle-label").value.trim();
     const language = $("subtitle-language").value.trim();
-    const ack = await ctx.client.subtitleAdd({ label, language, source: { type: "directLink", url } });
+    const ack = await ctx.client.subtitleAdd({ label, language, source });
     if (!ack.ok) {
       status.textContent = ctx.describeError(ack);
       return;
     }
     status.textContent = "";
     flash(status, `Added “${ack.track.label}”.`);
-    $("subtitle-url").value = "";
+    urlInput.value = "";
     $("subtitle-label").value = "";
   });
 
-  $("subtitle-remove").addEventListener("click", async () => {
-    const current = ctx.client.subtitle;
-    if (!current) return;
-    const ack = await ctx.client.subtitleRemove(current.track_id);
+  $("subtitle-default").addEventListener("change", async e => {
+    const ack = await ctx.client.setSubtitleDefault(e.target.value || null);
     status.textContent = ack.ok ? "" : ctx.describeError(ack);
+    render();
   });
+
+  const trackList = $("subtitle-tracks");
+  let listedKey = null;
+
+  /** A row per track for the host and co-hosts: its label and language to edit, and remove. */
+  function trackRow(track) {
+    const label = el("input", { value: track.label, maxlength: 64, required: true, "aria-label": `Label of “${track.label}”`, dataset: { focusKey: `${track.track_id}:label` } });
+    const language = el("input", { value: track.language, maxlength: 35, required: true, size: 6, "aria-label": `Language of “${track.label}”`,
+      dataset: { focusKey: `${track.track_id}:language` } });
+    const rename = async e => {
+      e.preventDefault();
+      const changes = {};
+      if (label.value.trim() !== track.label) changes.label = label.value.trim();
+      if (language.value.trim() !== track.language) changes.language = language.value.trim();
+      if (!Object.keys(changes).length) return;
+      const ack = await ctx.client.subtitleRename(track.track_id, changes);
+      if (ack.ok) flash(status, `Renamed to “${ack.track.label}” (${ack.track.language}).`);
+      else status.textContent = ctx.describeError(ack);
+    };
+    const remove = async () => {
+      const ack = await ctx.client.subtitleRemove(track.track_id);
+      if (ack.ok) flash(status, `Removed “${track.label}”.`);
+      else status.textContent = ctx.describeError(ack);
+    };
+    return el("li", { class: "subtitle-track", dataset: { trackId: track.track_id } },
+      el("form", { class: "chat-form", onsubmit: rename }, label, language,
+        el("button", { type: "submit", dataset: { focusKey: `${track.track_id}:rename` } }, "Rename"),
+        el("button", { type: "button", "aria-label": `Remove “${track.label}”`, dataset: { focusKey: `${track.track_id}:remove` }, onclick: remove }, "Remove")));
+  }
+
+  function renderManage(tracks) {
+    const defaults = $("subtitle-default");
+    defaults.replaceChildren(new Option("Off", ""), ...tracks.map(t => new Option(`${t.label} (${t.language})`, t.track_id)));
+    defaults.value = ctx.room()?.movie_source?.subtitle_default ?? "";
+    defaults.disabled = tracks.length === 0;
+    // Rows are redrawn only when the tracks change, so an edit in progress survives other room updates.
+    const key = JSON.stringify(tracks.map(t => [t.track_id, t.label, t.language]));
+    if (key === listedKey) return;
+    listedKey = key;
+    rerenderKeepingFocus(trackList, () => trackList.replaceChildren(...tracks.map(trackRow)));
+  }
 
   /** A <track> for each track of the video (its file fetched once), the chosen one showing. */
   function syncTracks(tracks, chosenId) {
@@ -54,7 +106,10 @@ export function createSubtitlesMenu(ctx, { video }) {
       shown.delete(id);
     }
     for (const track of tracks) {
-      if (shown.has(track.track_id)) continue;
+      if (shown.has(track.track_id)) {
+        Object.assign(shown.get(track.track_id).element, { label: track.label, srclang: track.language });
+        continue;
+      }
       const element = document.createElement("track");
       element.kind = "subtitles";
       element.label = track.label;
@@ -91,12 +146,18 @@ export function createSubtitlesMenu(ctx, { video }) {
     select.disabled = tracks.length === 0;
     const controller = canControl(room, ctx.me()?.user_id);
     $("subtitle-manage").hidden = !controller;
-    $("subtitle-remove").hidden = !controller || !chosen;
+    if (controller) renderManage(tracks);
     syncTracks(room ? tracks : [], chosen?.track_id ?? null);
   }
 
   ctx.client.on("subtitle", render);
   return { render };
+}
+
+/** A Drive file id from what was pasted: a Drive link (`/d/<id>/`, `?id=<id>`) or the id itself. */
+export function driveFileId(text) {
+  const match = /\/d\/([A-Za-z0-9_-]+)/.exec(text) ?? /[?&]id=([A-Za-z0-9_-]+)/.exec(text);
+  return match ? match[1] : text;
 }
 
 /** A track is fetched again when the room or its source changes. */

@@ -20,6 +20,7 @@ export const HUB_METHODS = Object.freeze({
   play_next: "playNext",
   subtitle_add: "subtitleAdd",
   subtitle_remove: "subtitleRemove",
+  subtitle_rename: "subtitleRename",
   subtitle_default: "setSubtitleDefault",
   set_subtitle: "setSubtitle",
 });

@@ -361,6 +361,13 @@ export class RoomClient {
   /** Host and co-hosts: `{ label, language, source: { type: "directLink", url } | { type: "googleDrive", file_id, owner? } }` → `{ ok, track }`. */
   subtitleAdd({ label, language, source }) { return this._inRoom("subtitle_add", { label, language, source }); }
   subtitleRemove(trackId) { return this._inRoom("subtitle_remove", { track_id: trackId }); }
+  /** `{ label?, language? }` for a track (host, co-hosts) → `{ ok, track }`; the room hears room_updated. */
+  subtitleRename(trackId, { label, language } = {}) {
+    const fields = { track_id: trackId };
+    if (label !== undefined) fields.label = label;
+    if (language !== undefined) fields.language = language;
+    return this._inRoom("subtitle_rename", fields);
+  }
   /** Host and co-hosts: the track members see until they choose (null: none). */
   setSubtitleDefault(trackId) { return this._inRoom("subtitle_default", { track_id: trackId ?? null }); }
 

@@ -103,6 +103,7 @@ test("every hub method has a typed method that invokes it with the room id", asy
     playNext: () => t.client.playNext(),
     subtitleAdd: () => t.client.subtitleAdd({ label: "English", language: "en", source: { type: "directLink", url: "https://s.test/en.vtt" } }),
     subtitleRemove: () => t.client.subtitleRemove("t1"),
+    subtitleRename: () => t.client.subtitleRename("t1", { label: "English (SDH)" }),
     setSubtitleDefault: () => t.client.setSubtitleDefault(null),
     setSubtitle: () => t.client.setSubtitle("t1"),
   };
@@ -126,6 +127,7 @@ test("every hub method has a typed method that invokes it with the room id", asy
   assert.deepEqual(sent.update_playback, { room_id: ROOM, status: "playing", position: 1, rate: 1.5, base_version: 0 });
   assert.deepEqual(sent.set_subtitle, { room_id: ROOM, track_id: "t1" });
   assert.deepEqual(sent.subtitle_default, { room_id: ROOM, track_id: null });
+  assert.deepEqual(sent.subtitle_rename, { room_id: ROOM, track_id: "t1", label: "English (SDH)" });
 });
 
 test("subtitles: the join ack's choice, set_subtitle's answer, and the room default when the chosen track goes", async () => {
