@@ -39,6 +39,11 @@ public sealed class LoadTestOptions
     public double Hold { get; set; }
     /// <summary>Live progress line on stderr every second.</summary>
     public bool Progress { get; set; } = true;
+    /// <summary>The SignalR hub protocol the members speak: <c>json</c> or <c>messagepack</c>.</summary>
+    public string Protocol { get; set; } = JsonProtocol;
+
+    public const string JsonProtocol = "json";
+    public const string MessagePackProtocol = "messagepack";
 
     public int TotalMembers => Rooms * Members;
     public int EffectiveMaxParticipants => MaxParticipants ?? Math.Max(2, Members);
@@ -75,6 +80,7 @@ public sealed class LoadTestOptions
                                  then sample the server's RSS (default 0)
           --rest-concurrency N   concurrent REST calls (default 16)
           --call-timeout S       timeout of one hub call or connection start (default 30)
+          --protocol P           hub protocol of every member: json or messagepack (default json)
           --no-progress          no live progress line on stderr
           -h, --help             this text
 
@@ -189,6 +195,14 @@ public sealed class LoadTestOptions
                     case "--hold":
                         o.Hold = NonNegative(arg, Value());
                         break;
+                    case "--protocol":
+                    {
+                        string protocol = Value();
+                        o.Protocol = protocol is JsonProtocol or MessagePackProtocol
+                            ? protocol
+                            : throw new FormatException($"--protocol must be {JsonProtocol} or {MessagePackProtocol}, got '{protocol}'");
+                        break;
+                    }
                     case "--no-progress":
                         o.Progress = false;
                         break;
@@ -234,7 +248,7 @@ public sealed class LoadTestOptions
         sb.Append(CultureInfo.InvariantCulture,
             $"rooms={Rooms} members={Members} rate={Rate}/s chat-rate={ChatRate}/s sync-interval={SyncInterval}s ");
         sb.Append(CultureInfo.InvariantCulture,
-            $"duration={Duration}s join-rate={JoinRate}/s grace={Grace}s max-participants={EffectiveMaxParticipants} urls={string.Join(",", Urls)}");
+            $"duration={Duration}s join-rate={JoinRate}/s grace={Grace}s max-participants={EffectiveMaxParticipants} protocol={Protocol} urls={string.Join(",", Urls)}");
         return sb.ToString();
     }
 }

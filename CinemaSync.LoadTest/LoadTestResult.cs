@@ -35,6 +35,8 @@ public sealed record LoadTestResult
     public int JoinedMembers { get; init; }
     public double DurationS { get; init; }
     public double WallS { get; init; }
+    /// <summary>The hub protocol the members spoke (<c>json</c> or <c>messagepack</c>).</summary>
+    public string Protocol { get; init; } = LoadTestOptions.JsonProtocol;
     public int? ServerPid { get; init; }
     /// <summary>Server CPU seconds (user + system) from the first command to the end of the grace period.</summary>
     public double? ServerCpuS { get; init; }
@@ -68,7 +70,7 @@ public sealed record LoadTestResult
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"rooms {Rooms} × members {MembersPerRoom} = {Members} (joined {JoinedMembers}), duration {DurationS:0.#} s, wall {WallS:0.#} s");
+        sb.AppendLine(inv, $"rooms {Rooms} × members {MembersPerRoom} = {Members} (joined {JoinedMembers}), duration {DurationS:0.#} s, wall {WallS:0.#} s, protocol {Protocol}");
         sb.AppendLine("latency (ms)              count       p50       p95       p99       max      mean");
         Row(sb, "join (invoke→ack)", JoinMs);
         Row(sb, "connect (ws+handshake)", ConnectMs);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CinemaSync.Contracts;
+using CinemaSync.HubProtocol;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -267,7 +268,12 @@ public sealed class LoadTestRunner
     {
         try
         {
-            var connection = new HubConnectionBuilder()
+            var builder = new HubConnectionBuilder();
+            if (_o.Protocol == LoadTestOptions.MessagePackProtocol)
+            {
+                builder.AddJsonShapedMessagePack();
+            }
+            var connection = builder
                 .WithUrl(member.Url + RoomHubNames.Path, o =>
                 {
                     o.Transports = HttpTransportType.WebSockets;
@@ -694,6 +700,7 @@ public sealed class LoadTestRunner
         long joined = Interlocked.Read(ref _joined);
         return new LoadTestResult
         {
+            Protocol = _o.Protocol,
             ServerPid = _o.ServerPid,
             ServerCpuS = cpu,
             ServerCpuUsPerDelivery = cpu is double c && deliveries > 0 ? Math.Round(c * 1e6 / deliveries, 2) : null,

@@ -1,6 +1,7 @@
 namespace CinemaSync.LoadTest;
 
-// The few fields the load tester reads from the wire. The hub protocol's JSON options map these
+// The few fields the load tester reads from the wire, whichever hub protocol (MessagePack goes
+// through the same JSON options, see CinemaSync.HubProtocol). The hub protocol's JSON options map these
 // PascalCase names to snake_case; every other property of a payload is skipped unread, so an
 // event costs one small object, not a JsonDocument.
 

@@ -42,6 +42,17 @@ public sealed class ClientPackageTests(ITestOutputHelper output)
         var text = await RunPassingAsync(output, ["live/server.mjs"], TimeSpan.FromSeconds(90),
             new Dictionary<string, string> { ["CINEMASYNC_URL"] = server.BaseAddress.ToString() });
 
-        Assert.Contains("RESULT {\"ok\":true", text, StringComparison.Ordinal);
+        Assert.Contains("RESULT {\"ok\":true,\"ben_protocol\":\"json\"", text, StringComparison.Ordinal);
+    }
+
+    [NodeFact]
+    public async Task RoomClient_DoesTheSameOverMessagePack_WhenGivenTheMessagePackProtocol()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var text = await RunPassingAsync(output, ["live/server.mjs"], TimeSpan.FromSeconds(90),
+            new Dictionary<string, string> { ["CINEMASYNC_URL"] = server.BaseAddress.ToString(), ["CINEMASYNC_HUB_PROTOCOL"] = "messagepack" });
+
+        Assert.Contains("RESULT {\"ok\":true,\"ben_protocol\":\"messagepack\"", text, StringComparison.Ordinal);
     }
 }

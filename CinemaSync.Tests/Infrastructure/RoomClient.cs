@@ -6,7 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CinemaSync.Tests.Infrastructure;
 
-/// <summary>The real SignalR client, recording every room event it receives.</summary>
+/// <summary>
+/// The real SignalR client, recording every room event it receives. On MessagePack it uses the
+/// protocol's default resolver (no CinemaSync code), and its events and acks are turned into JSON
+/// trees by <see cref="MessagePackValues"/> so tests compare them with a JSON member's.
+/// </summary>
 public sealed class RoomClient : IAsyncDisposable
 {
     public static readonly string[] EventNames =
@@ -24,26 +28,37 @@ public sealed class RoomClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    private RoomClient(HubConnection connection)
+    /// <summary>True when the connection speaks the MessagePack hub protocol.</summary>
+    public bool MessagePack { get; }
+
+    private RoomClient(HubConnection connection, bool messagePack)
     {
         Connection = connection;
+        MessagePack = messagePack;
         foreach (var name in EventNames)
-            connection.On<JsonElement>(name, payload =>
-            {
-                lock (_events)
-                {
-                    _events.Add((name, payload.Clone()));
-                    _arrivedAt.Add(System.Diagnostics.Stopwatch.GetTimestamp());
-                }
-                _arrived.Release();
-            });
+        {
+            if (messagePack) connection.On<object?>(name, payload => Record(name, MessagePackValues.ToJson(payload)));
+            else connection.On<JsonElement>(name, payload => Record(name, payload.Clone()));
+        }
+    }
+
+    private void Record(string name, JsonElement payload)
+    {
+        lock (_events)
+        {
+            _events.Add((name, payload));
+            _arrivedAt.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+        _arrived.Release();
     }
 
     public static async Task<RoomClient> ConnectAsync(Uri server, string? token, Action<HttpConnectionOptions>? configure = null,
-        bool reconnect = false, Action<IHubConnectionBuilder>? build = null)
+        bool reconnect = false, Action<IHubConnectionBuilder>? build = null, bool messagePack = false)
     {
         var builder = new HubConnectionBuilder();
         if (reconnect) builder.WithAutomaticReconnect(new QuickRetry());
+        // Registered after the builder's JSON protocol, so the connection speaks MessagePack.
+        if (messagePack) builder.AddMessagePackProtocol();
         build?.Invoke(builder);
         var connection = builder
             .WithUrl(new Uri(server, "/hubs/room"), o =>
@@ -54,7 +69,7 @@ public sealed class RoomClient : IAsyncDisposable
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower)
             .Build();
-        var client = new RoomClient(connection);
+        var client = new RoomClient(connection, messagePack);
         await connection.StartAsync();
         return client;
     }
@@ -74,8 +89,9 @@ public sealed class RoomClient : IAsyncDisposable
         Events.Where(e => e.Name == name).Select(e => e.Payload).ToList();
 
     /// <summary>Invokes a hub method with one object argument and returns its ack.</summary>
-    public async Task<JsonElement> InvokeAsync(string method, object payload) =>
-        (await Connection.InvokeAsync<JsonElement>(method, payload)).Clone();
+    public async Task<JsonElement> InvokeAsync(string method, object payload) => MessagePack
+        ? MessagePackValues.ToJson(await Connection.InvokeAsync<object?>(method, payload))
+        : (await Connection.InvokeAsync<JsonElement>(method, payload)).Clone();
 
     public async Task<JsonElement> JoinAsync(string roomId, string? password = null)
     {

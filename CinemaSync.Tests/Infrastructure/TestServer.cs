@@ -133,13 +133,15 @@ public sealed class TestServer : IAsyncDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    public Task<RoomClient> ConnectAsync(TestUser user) => RoomClient.ConnectAsync(BaseAddress, user.Token);
+    public Task<RoomClient> ConnectAsync(TestUser user, bool messagePack = false) =>
+        RoomClient.ConnectAsync(BaseAddress, user.Token, messagePack: messagePack);
 
     /// <summary>A new user, connected to the hub and joined to the room (the caller disposes the client).</summary>
-    public async Task<(TestUser User, RoomClient Client)> JoinedUserAsync(string roomId, string displayName, string? password = null)
+    public async Task<(TestUser User, RoomClient Client)> JoinedUserAsync(string roomId, string displayName, string? password = null,
+        bool messagePack = false)
     {
         var user = await SignInAsync(displayName);
-        var client = await ConnectAsync(user);
+        var client = await ConnectAsync(user, messagePack);
         (await client.JoinAsync(roomId, password)).AssertOk();
         return (user, client);
     }

@@ -13,8 +13,10 @@ public abstract class LoadTestSmokeTestsBase(ITestOutputHelper output)
 {
     protected abstract Task<ILoadTarget> StartTargetAsync();
 
-    [Fact]
-    public async Task RunAsync_LosesNothing_WhenFiveRoomsOfThreeMembersRunForFiveSeconds()
+    [Theory]
+    [InlineData(LoadTestOptions.JsonProtocol)]
+    [InlineData(LoadTestOptions.MessagePackProtocol)]
+    public async Task RunAsync_LosesNothing_WhenFiveRoomsOfThreeMembersRunForFiveSeconds(string protocol)
     {
         await using var target = await StartTargetAsync();
         var options = new LoadTestOptions
@@ -27,6 +29,7 @@ public abstract class LoadTestSmokeTestsBase(ITestOutputHelper output)
             SyncInterval = 1,
             Grace = 3,
             Progress = false,
+            Protocol = protocol,
         };
         options.Urls.Add(target.Url);
 
@@ -64,6 +67,8 @@ public abstract class LoadTestSmokeTestsBase(ITestOutputHelper output)
             Assert.Equal(JsonValueKind.Number, root.GetProperty(field).ValueKind);
         }
         Assert.Equal(15, root.GetProperty("members").GetInt32());
+        Assert.Equal(protocol, root.GetProperty("protocol").GetString());
+        Assert.Contains($"protocol {protocol}", result.ToTable(), StringComparison.Ordinal);
     }
 }
 

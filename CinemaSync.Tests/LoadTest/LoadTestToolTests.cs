@@ -68,12 +68,28 @@ public sealed class LoadTestOptionsTests
     [InlineData("--rate", "-1")]
     [InlineData("--bogus", "1")]
     [InlineData("--url", "ftp://x")]
+    [InlineData("--protocol", "xml")]
     public void Parse_ReportsAnError_WhenAnArgumentIsBad(string name, string value)
     {
         var options = LoadTestOptions.Parse(["--url", "http://127.0.0.1:1", name, value], out string? error);
 
         Assert.Null(options);
         Assert.False(string.IsNullOrEmpty(error));
+        Assert.DoesNotContain('\n', error);
+        if (name != "--bogus") Assert.Contains(name, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "json")]
+    [InlineData(new[] { "--protocol", "messagepack" }, "messagepack")]
+    [InlineData(new[] { "--protocol=json" }, "json")]
+    public void Parse_ReadsTheHubProtocol_WhenGivenOrNot(string[] extra, string expected)
+    {
+        var options = LoadTestOptions.Parse(["--url", "http://127.0.0.1:1", .. extra], out string? error);
+
+        Assert.Null(error);
+        Assert.Equal(expected, options!.Protocol);
+        Assert.Contains($"protocol={expected}", options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

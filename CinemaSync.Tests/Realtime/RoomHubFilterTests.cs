@@ -12,7 +12,7 @@ public sealed class RoomHubFilterTests
         var methods = typeof(RoomHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => m.GetCustomAttribute<HubMethodNameAttribute>() is not null)
             .ToList();
-        Assert.Equal(19, methods.Count);
+        Assert.Equal(20, methods.Count);
         Assert.All(methods, m => Assert.NotNull(m.GetCustomAttribute<HubLimitAttribute>()));
     }
 }

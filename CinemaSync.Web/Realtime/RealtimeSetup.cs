@@ -1,4 +1,5 @@
 using CinemaSync.Grains.Hosting;
+using CinemaSync.HubProtocol;
 using CinemaSync.Web.Api;
 using CinemaSync.Web.Rooms;
 using Microsoft.AspNetCore.SignalR;
@@ -11,7 +12,8 @@ public static class RealtimeSetup
     {
         builder.Services.AddValidatedSettings<RealtimeOptions>(builder.Configuration, RealtimeOptions.Section);
         builder.Services.AddSingleton<RoomHubFilter>();
-        builder.Services.AddSignalR(o => o.AddFilter<RoomHubFilter>()).AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSignalR(o => o.AddFilter<RoomHubFilter>()).AddJsonProtocol(o => CinemaSyncJson.Configure(o.PayloadSerializerOptions))
+            .AddJsonShapedMessagePack();
         builder.Services.AddValidatedSettings<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
         builder.Services.AddSingleton<HubRateLimiter>();
         builder.Services.AddSingleton<InviteTokens>();

@@ -1,6 +1,6 @@
 // Types of @cinemasync/client. Wire payloads are snake_case, as the server sends them; times are
 // server epoch milliseconds, positions seconds.
-import type { HubConnection, LogLevel } from "@microsoft/signalr";
+import type { HubConnection, IHubProtocol, LogLevel } from "@microsoft/signalr";
 
 // ---------------------------------------------------------------- wire types
 
@@ -442,7 +442,12 @@ export interface RoomClientOptions {
   /** The backend token; asked at every (re)connect, so it can renew an expiring one. */
   accessTokenFactory: () => string | Promise<string>;
   /** Builds the connection (default: @microsoft/signalr's HubConnectionBuilder with automatic reconnect). */
-  connectionFactory?: (url: string, options: { accessTokenFactory: () => string | Promise<string>; reconnectDelays: readonly number[]; logLevel: LogLevel }) => HubConnection;
+  connectionFactory?: (url: string, options: { accessTokenFactory: () => string | Promise<string>; reconnectDelays: readonly number[]; logLevel: LogLevel; hubProtocol: IHubProtocol | null }) => HubConnection;
+  /**
+   * The hub protocol (default: JSON). The server also speaks MessagePack, with the same payloads:
+   * `new MessagePackHubProtocol()` from the optional package `@microsoft/signalr-protocol-msgpack`.
+   */
+  hubProtocol?: IHubProtocol | null;
   reconnectDelays?: readonly number[];
   logLevel?: LogLevel;
   clock?: ClockOptions;

@@ -2,6 +2,9 @@
 //
 //   CINEMASYNC_URL=http://127.0.0.1:5000 node live/server.mjs
 //
+// CINEMASYNC_HUB_PROTOCOL=messagepack: Ben speaks MessagePack (@microsoft/signalr-protocol-msgpack),
+// Ana JSON, in the same room.
+//
 // Run by the xunit test CinemaSync.Tests/Browser/ClientPackageTests.cs against an in-process
 // server. Prints each step, then `RESULT <json>`; exits 1 with the reason on failure.
 import assert from "node:assert/strict";
@@ -13,6 +16,9 @@ if (!base) {
   process.exit(2);
 }
 const log = (...args) => console.log("[live]", ...args);
+const benProtocol = process.env.CINEMASYNC_HUB_PROTOCOL === "messagepack"
+  ? new (await import("@microsoft/signalr-protocol-msgpack")).MessagePackHubProtocol()
+  : null;
 
 /** Resolves with the first `name` event on `client` that `match` accepts (rejects after `ms`). */
 function next(client, name, match = () => true, ms = 5000) {
@@ -39,7 +45,7 @@ async function user(name, options = {}) {
 const clients = [];
 try {
   const ana = await user("Ana");
-  const ben = await user("Ben", { reconnectDelays: [400, 1000] });
+  const ben = await user("Ben", { reconnectDelays: [400, 1000], hubProtocol: benProtocol });
   clients.push(ana.client, ben.client);
 
   const created = await ana.api.createRoom({ name: "Live check", is_private: true, password: "popcorn",
@@ -122,7 +128,7 @@ try {
   assert.equal(refused.error, "banned");
   log("kick with ban: Ben's client left the room, and his re-join is refused with banned");
 
-  console.log(`RESULT ${JSON.stringify({ ok: true, room_id: roomId, missed_events: again.missed_events.length, offset_ms: ana.client.clock.offsetMs })}`);
+  console.log(`RESULT ${JSON.stringify({ ok: true, ben_protocol: ben.client.connection._protocol.name, room_id: roomId, missed_events: again.missed_events.length, offset_ms: ana.client.clock.offsetMs })}`);
 } catch (err) {
   console.log(`FAILED ${err.stack ?? err}`);
   process.exitCode = 1;

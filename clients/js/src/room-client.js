@@ -15,12 +15,13 @@ export const RECONNECT_DELAYS = Object.freeze([0, 1000, 2000, 5000, 10000, 10000
 /** A gap in `seq` is closed by a re-join with `last_seq`, at most once in this many ms. */
 const GAP_RESUME_INTERVAL_MS = 2000;
 
-function defaultConnectionFactory(url, { accessTokenFactory, reconnectDelays, logLevel }) {
-  return new HubConnectionBuilder()
+function defaultConnectionFactory(url, { accessTokenFactory, reconnectDelays, logLevel, hubProtocol }) {
+  const builder = new HubConnectionBuilder()
     .withUrl(url, { accessTokenFactory })
     .withAutomaticReconnect([...reconnectDelays])
-    .configureLogging(logLevel)
-    .build();
+    .configureLogging(logLevel);
+  if (hubProtocol) builder.withHubProtocol(hubProtocol);
+  return builder.build();
 }
 
 /** A listener's error, thrown where it shows (the console, window.onerror) without breaking the caller. */
@@ -40,11 +41,12 @@ export class RoomClient {
    *   logLevel?: number,
    *   clock?: object,
    *   onListenerError?: (error: unknown) => void,
+   *   hubProtocol?: object,
    * }} options see index.d.ts
    */
   constructor({
     baseUrl = "", accessTokenFactory, connectionFactory = defaultConnectionFactory, reconnectDelays = RECONNECT_DELAYS,
-    logLevel = LogLevel.Warning, clock, onListenerError = rethrowLater,
+    logLevel = LogLevel.Warning, clock, onListenerError = rethrowLater, hubProtocol = null,
   } = {}) {
     if (typeof accessTokenFactory !== "function") throw new TypeError("RoomClient needs an accessTokenFactory.");
     this.url = baseUrl.replace(/\/$/, "") + HUB_PATH;
@@ -53,6 +55,7 @@ export class RoomClient {
     this.reconnectDelays = reconnectDelays;
     this.logLevel = logLevel;
     this.onListenerError = onListenerError;
+    this.hubProtocol = hubProtocol;
     /** The clock offset estimate from `sync_time`, sampled while connected. */
     this.clock = new ClockSync(payload => this.syncTime(payload), clock);
     /** The underlying SignalR HubConnection (null before connect()). */
@@ -142,6 +145,7 @@ export class RoomClient {
       accessTokenFactory: () => this.accessTokenFactory(),
       reconnectDelays: this.reconnectDelays,
       logLevel: this.logLevel,
+      hubProtocol: this.hubProtocol,
     });
     for (const name of EVENTS) c.on(name, payload => this._onServerEvent(name, payload));
     c.onreconnecting(error => this._emit("reconnecting", { error }));

@@ -4,6 +4,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { HUB_METHODS, EVENTS, RoomClient } from "../src/index.js";
 import { FakeConnection } from "./fake-connection.mjs";
+import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
 
 const ROOM = "r1";
 function room(seq, extra = {}) {
@@ -316,4 +317,20 @@ test("a listener that throws does not stop the others", async () => {
   assert.equal(second, 1);
   assert.deepEqual(errors, ["listener bug"]);
   assert.equal(t.client.lastSeq, 2);
+});
+
+test("hub protocol: JSON by default, MessagePack when given, for the factory and the default connection alike", async () => {
+  const json = newClient();
+  await json.client.connect();
+  assert.equal(json.c.options.hubProtocol, null);
+  const plain = new RoomClient({ baseUrl: "http://127.0.0.1:9", accessTokenFactory: () => "t" });
+  plain._createConnection();
+  assert.equal(plain.connection._protocol.name, "json");
+
+  const packed = newClient({ hubProtocol: new MessagePackHubProtocol() });
+  await packed.client.connect();
+  assert.equal(packed.c.options.hubProtocol.name, "messagepack");
+  const real = new RoomClient({ baseUrl: "http://127.0.0.1:9", accessTokenFactory: () => "t", hubProtocol: new MessagePackHubProtocol() });
+  real._createConnection();
+  assert.equal(real.connection._protocol.name, "messagepack");
 });
