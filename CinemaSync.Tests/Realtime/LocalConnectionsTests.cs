@@ -24,6 +24,16 @@ public sealed class LocalConnectionsTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
+    /// <summary>Connects each (connection, user) and joins it to <paramref name="roomId"/>, in that order.</summary>
+    private async Task JoinAsync(string roomId, params (string Connection, string User)[] members)
+    {
+        foreach (var (connection, user) in members)
+        {
+            _connections.Connected(connection, user);
+            Assert.True(await _connections.AddAsync(roomId, connection));
+        }
+    }
+
     [Fact]
     public async Task CountIn_MatchesTheJoinedConnections_WhenJoinsLeavesAndDisconnectsRace()
     {
@@ -73,10 +83,7 @@ public sealed class LocalConnectionsTests : IDisposable
     [Fact]
     public async Task In_ListsConnectionsWithTheirUsers_InJoinOrder()
     {
-        _connections.Connected("a", "alice");
-        _connections.Connected("b", "bob");
-        await _connections.AddAsync("r", "b");
-        await _connections.AddAsync("r", "a");
+        await JoinAsync("r", ("b", "bob"), ("a", "alice"));
 
         var members = _connections.In("r");
 
@@ -86,8 +93,7 @@ public sealed class LocalConnectionsTests : IDisposable
     [Fact]
     public async Task In_ReturnsACopy_WhenTheCallerChangesTheArray()
     {
-        _connections.Connected("a", "alice");
-        await _connections.AddAsync("r", "a");
+        await JoinAsync("r", ("a", "alice"));
 
         _connections.In("r")[0] = null!;
 
@@ -97,10 +103,7 @@ public sealed class LocalConnectionsTests : IDisposable
     [Fact]
     public async Task CountIn_IsZero_WhenTheLastMemberLeftOrDropped()
     {
-        _connections.Connected("a", "alice");
-        _connections.Connected("b", "bob");
-        await _connections.AddAsync("r", "a");
-        await _connections.AddAsync("r", "b");
+        await JoinAsync("r", ("a", "alice"), ("b", "bob"));
         await _connections.AddAsync("other", "b");
 
         await _connections.RemoveAsync("r", "a");
