@@ -14,13 +14,15 @@ public static class TelemetrySetup
     /// <summary>
     /// Metrics (CinemaSync's, Orleans', ASP.NET Core's, the runtime's) scraped at <c>/metrics</c>,
     /// and traces across the hub → grain → storage hop; both also go to OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Traces are only recorded then: a tracer without an
+    /// exporter still creates and fills an activity per hub call, grain call (room events to each
+    /// node included) and write, which cost more CPU than the fan-out to the room's members.
     /// </summary>
     public static WebApplicationBuilder AddCinemaSyncTelemetry(this WebApplicationBuilder builder)
     {
         // Decided while the host is built: the exporters are chosen at registration.
         var otlp = builder.Configuration.ReadValidatedSettings<TelemetrySettings>(TelemetrySettings.Section).ExportsOtlp;
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("cinemasync-web", serviceVersion: Health.HealthApi.Version))
             .WithMetrics(metrics =>
             {
@@ -32,14 +34,14 @@ public static class TelemetrySetup
                         : null)
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp) metrics.AddOtlpExporter();
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(SharedTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application",
-                        "Microsoft.AspNetCore.SignalR.Server")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"));
-                if (otlp) tracing.AddOtlpExporter();
             });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(SharedTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.AspNetCore.SignalR.Server")
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"))
+                .AddOtlpExporter());
+        }
 
         // Never let secrets through, whatever the configured level: ASP.NET's request-start lines
         // carry the full URL (a hub URL carries ?access_token=…), and SignalR's dispatcher logs every

@@ -90,23 +90,26 @@ public sealed class HubRateLimiter(IOptions<RateLimitOptions> options, TimeProvi
         public long LastUsed;
     }
 
-    private readonly ConcurrentDictionary<(HubAction, string), Bucket> _buckets = new();
+    /// <summary>A bucket's key: a connection's or a user's, per action (no string built per call).</summary>
+    private readonly record struct BucketKey(HubAction Action, bool IsConnection, string Id);
+
+    private readonly ConcurrentDictionary<BucketKey, Bucket> _buckets = new();
     private readonly ConcurrentDictionary<string, Queue<long>> _refusals = new();
     private long _lastPrune;
 
     /// <summary>True when both the connection's and the user's bucket have a token (and takes one of each).</summary>
-    public bool TryAcquire(HubAction action, string connectionId, string userId) => TryTake(action, "c:" + connectionId, "u:" + userId);
+    public bool TryAcquire(HubAction action, string connectionId, string userId) => TryTake(action, connectionId, userId);
 
     /// <summary>For REST, which has no connection: true when the user's bucket has a token.</summary>
-    public bool TryAcquire(HubAction action, string userId) => TryTake(action, null, "u:" + userId);
+    public bool TryAcquire(HubAction action, string userId) => TryTake(action, null, userId);
 
-    private bool TryTake(HubAction action, string? connectionKey, string userKey)
+    private bool TryTake(HubAction action, string? connectionId, string userId)
     {
         var now = clock.GetTimestamp();
         Prune(now);
         var (rate, burst) = options.Value.Of(action);
-        var user = _buckets.GetOrAdd((action, userKey), _ => new Bucket(burst) { LastRefill = now });
-        var connection = connectionKey is null ? null : _buckets.GetOrAdd((action, connectionKey), _ => new Bucket(burst) { LastRefill = now });
+        var user = BucketOf(new BucketKey(action, false, userId), burst, now);
+        var connection = connectionId is null ? null : BucketOf(new BucketKey(action, true, connectionId), burst, now);
         lock (user)
         {
             if (connection is null) return Take(user, rate, burst, now);
@@ -122,6 +125,9 @@ public sealed class HubRateLimiter(IOptions<RateLimitOptions> options, TimeProvi
         }
     }
 
+    private Bucket BucketOf(BucketKey key, int burst, long now) =>
+        _buckets.GetOrAdd(key, static (_, full) => new Bucket(full.Burst) { LastRefill = full.Now }, (Burst: burst, Now: now));
+
     private bool Take(Bucket bucket, double rate, int burst, long now)
     {
         Refill(bucket, rate, burst, now);
@@ -134,7 +140,7 @@ public sealed class HubRateLimiter(IOptions<RateLimitOptions> options, TimeProvi
     public bool RefusedTooOften(string connectionId)
     {
         var now = clock.GetTimestamp();
-        var window = _refusals.GetOrAdd(connectionId, _ => new Queue<long>());
+        var window = _refusals.GetOrAdd(connectionId, static _ => new Queue<long>());
         lock (window)
         {
             window.Enqueue(now);
@@ -146,7 +152,7 @@ public sealed class HubRateLimiter(IOptions<RateLimitOptions> options, TimeProvi
     public void Forget(string connectionId)
     {
         _refusals.TryRemove(connectionId, out _);
-        foreach (HubAction action in Enum.GetValues<HubAction>()) _buckets.TryRemove((action, "c:" + connectionId), out _);
+        foreach (HubAction action in Enum.GetValues<HubAction>()) _buckets.TryRemove(new BucketKey(action, true, connectionId), out _);
     }
 
     private void Refill(Bucket bucket, double rate, int burst, long now)

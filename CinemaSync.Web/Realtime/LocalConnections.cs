@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CinemaSync.Contracts;
 using CinemaSync.Web.Observability;
 using Microsoft.AspNetCore.SignalR;
@@ -9,6 +10,8 @@ namespace CinemaSync.Web.Realtime;
 /// membership is known here. The room's SignalR group, which delivers its events, is changed only
 /// through <see cref="AddAsync"/> and <see cref="RemoveAsync"/>, so it never disagrees with this index.
 /// A connection's round-trip times are kept here too.
+/// Changes are made under one lock; the per-room view (<see cref="CountIn"/>, <see cref="In"/>), read on
+/// every room event, is an immutable array per room replaced on each change, read without the lock.
 /// </summary>
 public sealed class LocalConnections(IHubContext<RoomHub> hub)
 {
@@ -21,7 +24,7 @@ public sealed class LocalConnections(IHubContext<RoomHub> hub)
 
     private readonly object _gate = new();
     private readonly Dictionary<string, Connection> _connections = new();
-    private readonly Dictionary<string, HashSet<string>> _connectionsByRoom = new();
+    private readonly ConcurrentDictionary<string, LocalConnection[]> _connectionsByRoom = new();
 
     public static string GroupName(string roomId) => "room:" + roomId;
 
@@ -52,8 +55,7 @@ public sealed class LocalConnections(IHubContext<RoomHub> hub)
         {
             if (!_connections.TryGetValue(connectionId, out var connection)) return false;
             if (!connection.Rooms.Add(roomId)) return true;
-            if (!_connectionsByRoom.TryGetValue(roomId, out var members)) _connectionsByRoom[roomId] = members = [];
-            members.Add(connectionId);
+            _connectionsByRoom[roomId] = [.. _connectionsByRoom.GetValueOrDefault(roomId, []), new LocalConnection { ConnectionId = connectionId, UserId = connection.UserId }];
             WebTelemetry.JoinedMembers.Add(1);
             // Started under the lock (the in-memory lifetime manager changes the group before it returns),
             // so a racing removal cannot leave the group and the index apart.
@@ -76,29 +78,22 @@ public sealed class LocalConnections(IHubContext<RoomHub> hub)
         await ungrouped;
     }
 
+    /// <summary>Under the lock: the room's array without the connection, or no entry when it was the last.</summary>
     private void RemoveFromRoom(string roomId, string connectionId)
     {
-        if (!_connectionsByRoom.TryGetValue(roomId, out var members) || !members.Remove(connectionId)) return;
+        if (!_connectionsByRoom.TryGetValue(roomId, out var members)) return;
+        var index = Array.FindIndex(members, m => m.ConnectionId == connectionId);
+        if (index < 0) return;
         WebTelemetry.JoinedMembers.Add(-1);
-        if (members.Count == 0) _connectionsByRoom.Remove(roomId);
+        if (members.Length == 1) _connectionsByRoom.TryRemove(roomId, out _);
+        else _connectionsByRoom[roomId] = [.. members.AsSpan(0, index), .. members.AsSpan(index + 1)];
     }
 
     /// <summary>How many of this node's connections are joined to the room (the copies one event costs here).</summary>
-    public int CountIn(string roomId)
-    {
-        lock (_gate) return _connectionsByRoom.TryGetValue(roomId, out var members) ? members.Count : 0;
-    }
+    public int CountIn(string roomId) => _connectionsByRoom.TryGetValue(roomId, out var members) ? members.Length : 0;
 
-    /// <summary>The room's connections on this node, as a re-subscription announces them.</summary>
-    public LocalConnection[] In(string roomId)
-    {
-        lock (_gate)
-        {
-            return _connectionsByRoom.TryGetValue(roomId, out var members)
-                ? members.Select(id => new LocalConnection { ConnectionId = id, UserId = _connections[id].UserId }).ToArray()
-                : [];
-        }
-    }
+    /// <summary>The room's connections on this node, as a re-subscription announces them (a copy, in join order).</summary>
+    public LocalConnection[] In(string roomId) => _connectionsByRoom.TryGetValue(roomId, out var members) ? [.. members] : [];
 
     /// <summary>
     /// Adds a round-trip sample of a connection (its last <see cref="RttWindow.Size"/> kept, their minimum used).
