@@ -174,6 +174,8 @@ public sealed class ClusterProcessTests(ProcessCluster cluster, ITestOutputHelpe
         var ackedInWindow = all.Skip(ackedAtKill).Count(t => sent.Single(m => m.Text == t).At <= backAt);
         output.WriteLine($"Silo killed at {killedAt.TotalSeconds:F1} s, messages acknowledged again {(backAt - killedAt).TotalMilliseconds:F0} ms later");
         output.WriteLine($"Sent in the kill window: {inWindow}, acknowledged of those: {ackedInWindow}; acknowledged in all: {all.Count} of {sent.Count} sent");
+        output.WriteLine("Web nodes' catch-ups from the journal: " +
+                         string.Join("; ", cluster.Webs.Select(w => w.Output).SelectMany(o => o.Split('\n')).Where(l => l.Contains(roomId) && l.Contains("caught up with")).Select(l => l.Trim())));
         foreach (var (name, client) in members)
         {
             var deadline = Stopwatch.StartNew();

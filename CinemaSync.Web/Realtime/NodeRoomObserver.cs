@@ -120,6 +120,8 @@ public sealed class NodeRoomObserver(
             }
             else
             {
+                if (catchUp.Missed is { Count: > 0 } missedEvents)
+                    logger.LogInformation("Room {RoomId}: caught up with {Count} missed events, seq {From} to {Seq}", roomId, missedEvents.Count, missedEvents[0].Seq, catchUp.Seq);
                 if (catchUp.Missed is null && _forwarded != Unknown)
                     logger.LogWarning("Room {RoomId}: the events after seq {Forwarded} up to {Seq} are no longer in its journal; forwarding the {Held} held here, members recover with last_seq",
                         roomId, _forwarded, catchUp.Seq, _held.Count(e => e.Key <= catchUp.Seq));
