@@ -14,6 +14,17 @@ internal static class GapFreeScenario
     public static async Task ChatAsync(RoomClient client, string roomId, string text) =>
         (await client.InvokeAsync("chat_message", new { room_id = roomId, text })).AssertOk();
 
+    /// <summary>Each member got exactly these chat messages, in this order, and every seq since its join once, in order.</summary>
+    public static async Task AssertChatsOnceInOrderAsync(string[] expected, params (string Who, RoomClient Client)[] members)
+    {
+        foreach (var (who, client) in members)
+        {
+            await client.WaitForAsync("new_chat_message", match: e => IsChat(e, expected[^1]));
+            Assert.Equal(expected, client.EventsNamed("new_chat_message").Select(e => e.GetProperty("message").Str("text")));
+            client.AssertGapFreeSinceJoin(who);
+        }
+    }
+
     public static async Task WaitForLogAsync(CapturingLoggerProvider logs, string roomId, string text)
     {
         for (var i = 0; i < 250 && !logs.Lines.Any(l => l.Contains(roomId) && l.Contains(text)); i++) await Task.Delay(20);
@@ -59,12 +70,7 @@ public sealed class GapFreeFanOutTests(ServerFixture fixture) : IClassFixture<Se
         await Server.Services.GetRequiredService<RoomSubscriptions>().RefreshAsync(CancellationToken.None);
         await GapFreeScenario.ChatAsync(hostClient, roomId, "after");
 
-        foreach (var (who, client) in new[] { ("host", hostClient), ("member", memberClient) })
-        {
-            await client.WaitForAsync("new_chat_message", match: e => GapFreeScenario.IsChat(e, "after"));
-            Assert.Equal(["before", .. missed, "after"], client.EventsNamed("new_chat_message").Select(e => e.GetProperty("message").Str("text")));
-            client.AssertGapFreeSinceJoin(who);
-        }
+        await GapFreeScenario.AssertChatsOnceInOrderAsync(["before", .. missed, "after"], ("host", hostClient), ("member", memberClient));
     }
 
     [Fact]
@@ -85,12 +91,7 @@ public sealed class GapFreeFanOutTests(ServerFixture fixture) : IClassFixture<Se
         await room.SubscribeAsync(reference, connections, forwarded - 3);
         await GapFreeScenario.ChatAsync(hostClient, roomId, "d");
 
-        foreach (var (who, client) in new[] { ("host", hostClient), ("member", memberClient) })
-        {
-            await client.WaitForAsync("new_chat_message", match: e => GapFreeScenario.IsChat(e, "d"));
-            Assert.Equal(["a", "b", "c", "d"], client.EventsNamed("new_chat_message").Select(e => e.GetProperty("message").Str("text")));
-            client.AssertGapFreeSinceJoin(who);
-        }
+        await GapFreeScenario.AssertChatsOnceInOrderAsync(["a", "b", "c", "d"], ("host", hostClient), ("member", memberClient));
     }
 }
 

@@ -120,13 +120,16 @@ public sealed class NodeRoomObserver(
             }
             else
             {
-                if (catchUp.Missed is { Count: > 0 } missedEvents)
-                    logger.LogInformation("Room {RoomId}: caught up with {Count} missed events, seq {From} to {Seq}", roomId, missedEvents.Count, missedEvents[0].Seq, catchUp.Seq);
                 if (catchUp.Missed is null && _forwarded != Unknown)
                     logger.LogWarning("Room {RoomId}: the events after seq {Forwarded} up to {Seq} are no longer in its journal; forwarding the {Held} held here, members recover with last_seq",
                         roomId, _forwarded, catchUp.Seq, _held.Count(e => e.Key <= catchUp.Seq));
+                var from = _forwarded;
+                var added = 0;
                 foreach (var missed in catchUp.Missed ?? [])
-                    if (missed.Seq > _forwarded) _held.TryAdd(missed.Seq, missed);
+                    if (missed.Seq > _forwarded && _held.TryAdd(missed.Seq, missed)) added++;
+                // Replays of what this node already forwarded (its subscription crossed an event on the way) are not news.
+                if (added > 0)
+                    logger.LogInformation("Room {RoomId}: caught up with {Count} missed events after seq {From}, up to {Seq}", roomId, added, from, catchUp.Seq);
                 while (_held.Count > 0 && _held.Keys[0] <= catchUp.Seq)
                 {
                     Forward(_held.Values[0]);
