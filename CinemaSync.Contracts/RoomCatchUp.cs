@@ -11,6 +11,6 @@ public sealed record RoomCatchUp
     /// <summary>The room's seq when the node subscribed: every event after it reaches the node as usual.</summary>
     [Id(0)] public required long Seq { get; init; }
 
-    /// <summary>In order; null when the journal no longer holds them all (or the node is ahead of the room).</summary>
+    /// <summary>In order; null when the journal no longer holds them all (or the node claims a seq the room never reached).</summary>
     [Id(1)] public IReadOnlyList<RoomEvent>? Missed { get; init; }
 }

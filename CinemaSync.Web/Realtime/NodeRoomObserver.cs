@@ -74,17 +74,14 @@ public sealed class NodeRoomObserver(
         await _gate.WaitAsync();
         try
         {
-            // A new subscription learns the room's seq here (its join's own events, if any, came first).
+            // A new subscription starts at its first join's seq: what came before is in that room_joined.
             if (_forwarded == Unknown) SetForwarded(joined.Seq);
-            else if (joined.Seq > _forwarded)
-            {
-                _joinedAhead.Add((connectionId, joined.Seq));
-                HoldUntilCaughtUp();
-            }
+            else if (joined.Seq > _forwarded) _joinedAhead.Add((connectionId, joined.Seq));
             if (await connections.AddAsync(roomId, connectionId))
                 Observe(hub.Clients.Client(connectionId).SendAsync(joined.Name, joined));
             else
                 Observe(room.DisconnectAsync(connectionId));
+            Drain();
         }
         finally
         {
@@ -103,21 +100,17 @@ public sealed class NodeRoomObserver(
 
     /// <summary>
     /// The room's answer to a subscription that was behind: every event up to <see cref="RoomCatchUp.Seq"/>
-    /// this node will ever get is now here (later ones follow this call), so what it has goes out in
-    /// order and forwarding goes on from that seq.
+    /// is now here, so what this node has up to it goes out in order, and forwarding goes on from that
+    /// seq. The seq forwarded never goes back: newer events may have overtaken this answer (and been
+    /// forwarded), and sending them again would repeat them.
     /// </summary>
     public Task OnCatchUpAsync(RoomCatchUp catchUp)
     {
         _gate.Wait();
         try
         {
-            if (_forwarded != Unknown && catchUp.Seq < _forwarded)
-            {
-                logger.LogWarning("Room {RoomId} is at seq {Seq}, behind the {Forwarded} this node forwarded: forwarding from {Seq} on",
-                    roomId, catchUp.Seq, _forwarded, catchUp.Seq);
-                _held.Clear();
-                _joinedAhead.Clear();
-            }
+            if (_forwarded != Unknown && catchUp.Seq <= _forwarded)
+                logger.LogDebug("Room {RoomId}: a catch-up to seq {Seq} came after this node forwarded {Forwarded}; nothing to do", roomId, catchUp.Seq, _forwarded);
             else
             {
                 if (catchUp.Missed is null && _forwarded != Unknown)
@@ -135,8 +128,8 @@ public sealed class NodeRoomObserver(
                     Forward(_held.Values[0]);
                     _held.RemoveAt(0);
                 }
+                SetForwarded(catchUp.Seq);
             }
-            SetForwarded(catchUp.Seq);
             Drain();
         }
         finally
@@ -149,7 +142,13 @@ public sealed class NodeRoomObserver(
     /// <summary>The next seq goes out; a duplicate is dropped; anything past a gap waits for the catch-up.</summary>
     private void Receive(RoomEvent roomEvent)
     {
-        if (_forwarded == Unknown) SetForwarded(roomEvent.Seq - 1); // the first event of a new subscription
+        if (_forwarded == Unknown)
+        {
+            // A new subscription has no member here before its join lands: held until then.
+            _held.TryAdd(roomEvent.Seq, roomEvent);
+            HoldUntilCaughtUp();
+            return;
+        }
         if (roomEvent.Seq <= _forwarded)
         {
             logger.LogDebug("Room {RoomId}: seq {Seq} was already forwarded; dropped", roomId, roomEvent.Seq);
@@ -185,8 +184,9 @@ public sealed class NodeRoomObserver(
     private void HoldUntilCaughtUp()
     {
         if (_holdTimer is not null) return;
-        logger.LogInformation("Room {RoomId}: events after seq {Forwarded} are missing here; holding newer ones and re-subscribing", roomId, _forwarded);
         _holdTimer = clock.CreateTimer(_ => GiveUpHolding(), null, options.GapHoldTimeout, Timeout.InfiniteTimeSpan);
+        if (_forwarded == Unknown) return;
+        logger.LogInformation("Room {RoomId}: events after seq {Forwarded} are missing here; holding newer ones and re-subscribing", roomId, _forwarded);
         requestRefresh();
     }
 
