@@ -60,7 +60,9 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>
     /// A web node (re-)subscribes with all its local connections of this room. Returns those the
     /// room did not accept (not a participant, or removed from the room): the node must stop
-    /// sending them the room's events.
+    /// sending them the room's events. <paramref name="forwardedSeq"/> is the seq of the last event
+    /// the node forwarded (null: none yet); when the room is elsewhere, the node gets
+    /// <see cref="IRoomObserver.OnCatchUpAsync"/> with the events after it, from the journal.
     /// </summary>
-    [Alias("Subscribe")] Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections);
+    [Alias("Subscribe")] Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections, long? forwardedSeq = null);
 }

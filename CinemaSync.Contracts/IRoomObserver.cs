@@ -19,4 +19,7 @@ public interface IRoomObserver : IGrainObserver
 
     /// <summary>The connection no longer belongs to the room (left, kicked, room closed).</summary>
     [OneWay] Task OnConnectionRemovedAsync(string connectionId);
+
+    /// <summary>What the node missed before its subscription (see <see cref="IRoomGrain.SubscribeAsync"/>), before any newer event.</summary>
+    [OneWay] Task OnCatchUpAsync(RoomCatchUp catchUp);
 }

@@ -16,11 +16,14 @@ internal sealed class RoomHistory(RoomJournal journal)
     public async Task<JoinResult> ResumeAsync(JoinResult result, long lastSeq, long seqBeforeJoin)
     {
         if (lastSeq >= seqBeforeJoin) return result with { MissedEvents = [] };
-        var entries = await journal.ReadAfterAsync(lastSeq, seqBeforeJoin);
-        return entries is null
-            ? result with { Resync = true }
-            : result with { MissedEvents = entries.Select(RoomJournalCodec.EventOf).ToList() };
+        return await MissedAsync(lastSeq, seqBeforeJoin) is { } missed
+            ? result with { MissedEvents = missed }
+            : result with { Resync = true };
     }
+
+    /// <summary>Exactly the events <paramref name="lastSeq"/> + 1 … <paramref name="seq"/>, or null when the journal no longer holds them all.</summary>
+    public async Task<List<RoomEvent>?> MissedAsync(long lastSeq, long seq)
+        => await journal.ReadAfterAsync(lastSeq, seq) is { } entries ? entries.Select(RoomJournalCodec.EventOf).ToList() : null;
 
     /// <summary>
     /// The last <see cref="RoomCore.ChatHistoryLength"/> chat messages the journal still holds, oldest

@@ -120,16 +120,42 @@ internal sealed class RoomGrain(
         return source with { Subtitles = renumbered, SubtitleDefault = defaultIndex >= 0 ? renumbered[defaultIndex].TrackId : null };
     }
 
-    public async Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections) =>
-        (await RunAsync(new Subscribe(RoomNodes.IdOf(node), connections), node)).Value ?? [];
+    public async Task<IReadOnlyList<string>> SubscribeAsync(IRoomObserver node, IReadOnlyList<LocalConnection> connections, long? forwardedSeq = null) =>
+        (await RunAsync(new Subscribe(RoomNodes.IdOf(node), connections), node, seq => CatchUpAsync(forwardedSeq, seq))).Value ?? [];
+
+    /// <summary>
+    /// What a subscribing node that last forwarded <paramref name="forwardedSeq"/> missed up to
+    /// <paramref name="seq"/>, read from the journal; null when it missed nothing. A node that
+    /// forwarded nothing yet (new, or restarted) has nothing to catch up: it only learns the seq.
+    /// </summary>
+    private async Task<RoomCatchUp?> CatchUpAsync(long? forwardedSeq, long seq)
+    {
+        if (forwardedSeq == seq) return null;
+        if (forwardedSeq is not { } from) return new RoomCatchUp { Seq = seq, Missed = [] };
+        List<RoomEvent>? missed = null;
+        try
+        {
+            if (from < seq) missed = await _history.MissedAsync(from, seq);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Room {RoomId}: reading the events after seq {From} for a node failed", RoomId, from);
+        }
+        if (missed is null)
+            log.LogInformation("Room {RoomId}: a node at seq {From} cannot be caught up to {Seq} from the journal", RoomId, from, seq);
+        return new RoomCatchUp { Seq = seq, Missed = missed };
+    }
 
     /// <summary>Runs what is due first, so a command never meets a room that time should already have moved on.</summary>
-    private async Task<RoomResult<T>> RunAsync<T>(RoomCommand<T> command, IRoomObserver? node = null)
+    /// <param name="catchUp">For the command's node, from the room's seq before the command: sent to it before the command's events.</param>
+    private async Task<RoomResult<T>> RunAsync<T>(RoomCommand<T> command, IRoomObserver? node = null, Func<long, Task<RoomCatchUp?>>? catchUp = null)
     {
         if (_core.NextDue() <= Now) await TickAsync();
+        var seq = _core.State.Seq;
         var decision = _core.Decide(command, Now);
         if (!decision.Result.IsOk) return decision.Result;
-        return await CommitAsync(decision, node) ? decision.Result : Unavailable<T>();
+        var missed = catchUp is null ? null : await catchUp(seq);
+        return await CommitAsync(decision, node, missed) ? decision.Result : Unavailable<T>();
     }
 
     private async Task TickAsync() => await CommitAsync(_core.Tick(Now), node: null);
@@ -141,12 +167,12 @@ internal sealed class RoomGrain(
     }
 
     /// <summary>Persists, then tells: the order every accepted change follows. False when the write failed.</summary>
-    private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node)
+    private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node, RoomCatchUp? catchUp = null)
     {
         if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
         foreach (var change in decision.Changes) await _followUps.AfterAsync(change);
         _history.Add(decision.Events);
-        _nodes.Publish(decision, node);
+        _nodes.Publish(decision, node, catchUp);
         ArmTimer();
         return true;
     }

@@ -18,11 +18,13 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
 
     public static string IdOf(IRoomObserver node) => node.GetGrainId().ToString();
 
-    /// <summary>Tells the nodes what a decision says: its early notices, its room events, then the rest.</summary>
+    /// <summary>Tells the nodes what a decision says: its early notices, what the command's node missed before it, its room events, then the rest.</summary>
     /// <param name="commandNode">The node of the connection that sent the command, if any.</param>
-    public void Publish<T>(Decision<T> decision, IRoomObserver? commandNode)
+    /// <param name="catchUp">The events before the decision that <paramref name="commandNode"/> missed (it re-subscribed after a gap).</param>
+    public void Publish<T>(Decision<T> decision, IRoomObserver? commandNode, RoomCatchUp? catchUp = null)
     {
         foreach (var notice in decision.Notices.Where(n => n.BeforeEvents)) Send(notice, commandNode);
+        if (catchUp is not null && commandNode is not null) CatchUp(commandNode, catchUp);
         foreach (var roomEvent in decision.Events) Broadcast(roomEvent);
         foreach (var notice in decision.Notices.Where(n => !n.BeforeEvents)) Send(notice, commandNode);
     }
@@ -33,6 +35,20 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
         GrainTelemetry.EventsPublished.Add(1);
         log.LogDebug("Room {RoomId}: {Event} seq {Seq}", roomId, roomEvent.Name, roomEvent.Seq);
         _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
+    }
+
+    /// <summary>Straight to the node, whether or not it has members left here: it waits for this answer to its subscription.</summary>
+    private void CatchUp(IRoomObserver node, RoomCatchUp catchUp)
+    {
+        log.LogDebug("Room {RoomId}: catching a node up with {Count} events to seq {Seq}", roomId, catchUp.Missed?.Count, catchUp.Seq);
+        try
+        {
+            node.OnCatchUpAsync(catchUp).Ignore();
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Room {RoomId}: catching a node up failed", roomId);
+        }
     }
 
     private void Send(RoomNotice notice, IRoomObserver? commandNode)

@@ -96,6 +96,104 @@ public sealed class ClusterProcessTests(ProcessCluster cluster, ITestOutputHelpe
         }
     }
 
+    /// <summary>Two live silos, as both web nodes see them (an earlier test may have killed one).</summary>
+    private async Task TwoLiveSilosAsync(TestUser user)
+    {
+        if (cluster.Silos.Count(s => !s.HasExited) < 2) await cluster.StartSiloAsync();
+        var clock = Stopwatch.StartNew();
+        while ((await Task.WhenAll(cluster.Webs.Select(w => ProcessCluster.ActiveSilosAsync(w, user)))).Any(n => n < 2))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The web nodes did not see two silos within 30 s");
+            await Task.Delay(200);
+        }
+    }
+
+    [RedisFact]
+    public async Task AckedEvents_ReachEveryMemberOnBothWebNodesOnceInOrderWithoutRejoining_WhenTheHostingSiloIsKilledMidStream()
+    {
+        var (a, b) = (cluster.Webs[0], cluster.Webs[1]);
+        var host = await ProcessCluster.SignInAsync(a, "Host");
+        var ada = await ProcessCluster.SignInAsync(a, "Ada");
+        var bo = await ProcessCluster.SignInAsync(b, "Bo");
+        await TwoLiveSilosAsync(host);
+        var roomId = await ProcessCluster.CreateRoomAsync(a, host);
+        await using var hostClient = await RoomClient.ConnectAsync(a.BaseAddress, host.Token);
+        await using var adaClient = await RoomClient.ConnectAsync(a.BaseAddress, ada.Token);
+        await using var boClient = await RoomClient.ConnectAsync(b.BaseAddress, bo.Token);
+        var members = new[] { ("host", hostClient), ("ada", adaClient), ("bo", boClient) };
+        foreach (var (_, client) in members)
+        {
+            (await client.JoinAsync(roomId)).AssertOk();
+            await client.WaitForAsync("room_joined");
+        }
+
+        // The host talks without pause, one message at a time; only the acknowledged ones count.
+        var acked = new List<string>();
+        var sent = new List<(string Text, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var sender = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var text = $"m{i}";
+                lock (sent) sent.Add((text, clock.Elapsed));
+                try
+                {
+                    var ack = await hostClient.InvokeAsync("chat_message", new { room_id = roomId, text }).WaitAsync(TimeSpan.FromSeconds(2));
+                    if (ack.GetProperty("ok").GetBoolean()) lock (acked) acked.Add(text);
+                    else await Task.Delay(50);
+                }
+                catch (Exception ex) when (ex is TimeoutException or Microsoft.AspNetCore.SignalR.HubException)
+                {
+                }
+                await Task.Delay(20);
+            }
+        });
+        int AckedCount() { lock (acked) return acked.Count; }
+        while (AckedCount() < 20) await Task.Delay(20);
+
+        var victim = await cluster.SiloHostingAsync(roomId, host);
+        var killedAt = clock.Elapsed;
+        await victim.KillAsync();
+        var ackedAtKill = AckedCount();
+        // Back when messages are acknowledged again; then a little more traffic on the new silo.
+        while (AckedCount() < ackedAtKill + 10)
+        {
+            Assert.True(clock.Elapsed - killedAt < FailoverBudget, $"The room did not come back within {FailoverBudget.TotalSeconds} s\n{cluster.WebLogs}");
+            await Task.Delay(20);
+        }
+        var backAt = clock.Elapsed;
+        await stop.CancelAsync();
+        await sender;
+        Assert.NotEqual(victim.SiloPort, (await cluster.SiloHostingAsync(roomId, host)).SiloPort);
+
+        List<string> all;
+        lock (acked) all = [.. acked];
+        var inWindow = sent.Count(m => m.At >= killedAt && m.At <= backAt);
+        var ackedInWindow = all.Skip(ackedAtKill).Count(t => sent.Single(m => m.Text == t).At <= backAt);
+        output.WriteLine($"Silo killed at {killedAt.TotalSeconds:F1} s, messages acknowledged again {(backAt - killedAt).TotalMilliseconds:F0} ms later");
+        output.WriteLine($"Sent in the kill window: {inWindow}, acknowledged of those: {ackedInWindow}; acknowledged in all: {all.Count} of {sent.Count} sent");
+        output.WriteLine("Web nodes' catch-ups from the journal: " +
+                         string.Join("; ", cluster.Webs.Select(w => w.Output).SelectMany(o => o.Split('\n')).Where(l => l.Contains(roomId) && l.Contains("caught up with")).Select(l => l.Trim())));
+        foreach (var (name, client) in members)
+        {
+            var deadline = Stopwatch.StartNew();
+            List<string> Chats() => client.EventsNamed("new_chat_message").Select(e => e.GetProperty("message").Str("text")).ToList();
+            while (all.Except(Chats()).Any() && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+            var chats = Chats();
+            var lost = all.Except(chats).ToList();
+            var duplicated = chats.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            var (joinedAt, seqs) = client.SeqsSinceJoin();
+            output.WriteLine($"{name} ({(client == boClient ? "web b" : "web a")}): delivered {chats.Count} messages ({seqs.Count} events after seq {joinedAt}), " +
+                             $"acknowledged ones delivered {all.Count - lost.Count}, lost {lost.Count}, duplicated {duplicated.Count}");
+            Assert.True(lost.Count == 0, $"{name} never got {string.Join(",", lost)}\n{cluster.WebLogs}");
+            Assert.True(duplicated.Count == 0, $"{name} got {string.Join(",", duplicated)} more than once");
+            Assert.Equal(all, chats.Where(all.Contains));
+            client.AssertGapFreeSinceJoin(name);
+        }
+    }
+
     [RedisFact]
     public async Task Clients_ReconnectRejoinAndGetTheCurrentState_WhenTheirWebNodeRestarts()
     {

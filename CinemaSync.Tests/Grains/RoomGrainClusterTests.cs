@@ -91,6 +91,80 @@ public sealed class RoomGrainClusterTests(TwoSiloCluster fixture) : IClassFixtur
         Assert.Equal(before.PlaybackState.Version + 1, received.PlaybackState.Version);
     }
 
+    /// <summary>A guest on a node that then loses its subscription (its one connection dropped); returns the room's seq then.</summary>
+    private async Task<(IRoomGrain Room, RecordingObserver Observer, IRoomObserver Node, long Seq)> NodeThatStoppedListeningAsync()
+    {
+        var room = await CreateRoomAsync("catchup-" + Guid.NewGuid().ToString("N")[..8], "host");
+        var observer = new RecordingObserver();
+        var node = Grains.CreateObjectReference<IRoomObserver>(observer);
+        Assert.True((await room.JoinAsync(new JoinRoomCommand { User = User("guest"), Connection = new RoomConnection { ConnectionId = "g1", Node = node } })).IsOk);
+        await observer.NextAsync<RoomJoinedEvent>();
+        await room.DisconnectAsync("g1");
+        return (room, observer, node, (await room.GetAsync())!.Seq);
+    }
+
+    private static readonly LocalConnection[] Guest = [new() { ConnectionId = "g1", UserId = "guest" }];
+
+    [Fact]
+    public async Task SubscribeAsync_SendsExactlyTheEventsTheNodeMissed_InOrderBeforeNewerOnes_WhenItReSubscribesBehindTheRoom()
+    {
+        var (room, observer, node, forwarded) = await NodeThatStoppedListeningAsync();
+        // Accepted while no node listens: nobody hears them.
+        foreach (var text in new[] { "one", "two", "three" }) Assert.True((await room.SendChatAsync("host", text)).IsOk);
+        Assert.True((await room.UpdatePlaybackAsync("host", new PlaybackCommand { Status = PlaybackStatus.Paused, Position = 5 })).IsOk);
+        var seq = (await room.GetAsync())!.Seq;
+        Assert.Equal(forwarded + 4, seq);
+
+        await room.SubscribeAsync(node, Guest, forwarded);
+
+        var catchUp = await observer.NextAsync<RoomCatchUp>();
+        Assert.Equal(seq, catchUp.Seq);
+        Assert.Equal(Enumerable.Range(1, 4).Select(i => forwarded + i), catchUp.Missed!.Select(e => e.Seq));
+        Assert.Equal(["one", "two", "three"], catchUp.Missed!.OfType<NewChatMessageEvent>().Select(e => e.Message.Text));
+        Assert.Equal(5, catchUp.Missed!.OfType<PlaybackUpdatedEvent>().Single().PlaybackState.Position);
+        Assert.True((await room.SendChatAsync("host", "after")).IsOk);
+        var next = Assert.IsType<NewChatMessageEvent>(await observer.NextAsync<RoomEvent>());
+        Assert.Equal(seq + 1, next.Seq);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_SendsNoCatchUp_WhenTheNodeIsAtTheRoomsSeq()
+    {
+        var (room, observer, node, forwarded) = await NodeThatStoppedListeningAsync();
+
+        await room.SubscribeAsync(node, Guest, forwarded);
+        Assert.True((await room.SendChatAsync("host", "after")).IsOk);
+
+        var received = new List<object>();
+        while (received.LastOrDefault() is not NewChatMessageEvent) received.Add(await observer.NextAsync<object>());
+        Assert.DoesNotContain(received, r => r is RoomCatchUp);
+        Assert.Equal("after", ((NewChatMessageEvent)received[^1]).Message.Text);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_SaysTheEventsCannotBeReplayed_WhenTheNodeClaimsASeqAheadOfTheRoom()
+    {
+        var (room, observer, node, forwarded) = await NodeThatStoppedListeningAsync();
+
+        await room.SubscribeAsync(node, Guest, forwarded + 50);
+
+        var catchUp = await observer.NextAsync<RoomCatchUp>();
+        Assert.Equal(forwarded, catchUp.Seq);
+        Assert.Null(catchUp.Missed);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_TellsANewNodeTheRoomsSeq_WhenItForwardedNothingYet()
+    {
+        var (room, observer, node, forwarded) = await NodeThatStoppedListeningAsync();
+
+        await room.SubscribeAsync(node, Guest, forwardedSeq: null);
+
+        var catchUp = await observer.NextAsync<RoomCatchUp>();
+        Assert.Equal(forwarded, catchUp.Seq);
+        Assert.Empty(catchUp.Missed!);
+    }
+
     [Fact]
     public async Task CreateAsync_RefusesAnIdThatIsTaken()
     {

@@ -59,6 +59,8 @@ public sealed class SettingsValidationTests
         { "Realtime:MembershipPollInterval must be positive",
             ["--Orleans:Mode=client", $"--Orleans:GatewayPort={FreePorts.Next()}", "--Realtime:MembershipPollInterval=00:00:00"] },
         { "Realtime:ObserverRefreshInterval must be positive", ["--Realtime:ObserverRefreshInterval=00:00:00"] },
+        { "Realtime:GapHoldTimeout must be positive and at most a minute", ["--Realtime:GapHoldTimeout=00:00:00"] },
+        { "Realtime:GapHoldTimeout must be positive and at most a minute", ["--Realtime:GapHoldTimeout=01:00:00"] },
         { "Storage:Provider must be 'memory' or unset", ["--Storage:Provider=redis"] },
         { "Storage:StartupTimeout must be positive", ["--Storage:StartupTimeout=00:00:00"] },
         { "Storage:StartupTimeout must be a time span such as 00:00:30, not '5s'", ["--Storage:StartupTimeout=5s"] },

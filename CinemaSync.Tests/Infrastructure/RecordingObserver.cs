@@ -12,6 +12,7 @@ public sealed class RecordingObserver : IRoomObserver
     public Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined) => Write(joined);
     public Task OnConnectionRemovedAsync(string connectionId) => Write(connectionId);
     public Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message) => Write(message);
+    public Task OnCatchUpAsync(RoomCatchUp catchUp) => Write(catchUp);
 
     private Task Write(object item)
     {

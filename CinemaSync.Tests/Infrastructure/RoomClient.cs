@@ -136,6 +136,26 @@ public sealed class RoomClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The seqs of the room events this client got after its first <c>room_joined</c>, and that join's seq.</summary>
+    public (long JoinedAt, IReadOnlyList<long> Seqs) SeqsSinceJoin()
+    {
+        var events = Events;
+        var joined = events.ToList().FindIndex(e => e.Name == "room_joined");
+        Assert.True(joined >= 0, "no room_joined");
+        var seqs = events.Skip(joined + 1)
+            .Where(e => e.Name != "room_joined" && e.Payload.TryGetProperty("seq", out _))
+            .Select(e => e.Payload.Long("seq")).ToList();
+        return (events[joined].Payload.Long("seq"), seqs);
+    }
+
+    /// <summary>Every seq after the join arrived once, in order, with none missing.</summary>
+    public void AssertGapFreeSinceJoin(string who)
+    {
+        var (joinedAt, seqs) = SeqsSinceJoin();
+        Assert.True(seqs.SequenceEqual(Enumerable.Range(1, seqs.Count).Select(i => joinedAt + i)),
+            $"{who} joined at seq {joinedAt} and then got seqs {string.Join(",", seqs)}");
+    }
+
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
     /// <summary>Reconnect every 250 ms for up to 90 s (the default waits 0, 2, 10 and 30 s).</summary>

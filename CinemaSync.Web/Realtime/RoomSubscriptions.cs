@@ -8,8 +8,10 @@ namespace CinemaSync.Web.Realtime;
 /// This node's subscriptions to rooms: one <see cref="NodeRoomObserver"/> per room with local members,
 /// held strongly here (a grain observer reference does not keep its object alive), and a background
 /// loop whose only job is re-subscription: on a timer, so a room that moved or restarted learns who is
-/// here; at once when the cluster changes (a silo died or joined, a gateway came or went); and every
-/// second after a failure until it lands. Who is in which room is <see cref="LocalConnections"/>'.
+/// here; at once when the cluster changes (a silo died or joined, a gateway came or went) or when a
+/// room's observer sees a gap in its events (that room only); and every second after a failure until
+/// it lands. Each subscription tells the room the last seq this node forwarded, so the room sends what
+/// the node missed. Who is in which room is <see cref="LocalConnections"/>'.
 /// </summary>
 public sealed class RoomSubscriptions(
     IGrainFactory grains,
@@ -37,6 +39,10 @@ public sealed class RoomSubscriptions(
     private readonly object _gate = new();
     private readonly Dictionary<string, Subscription> _rooms = new();
 
+    /// <summary>Rooms to re-subscribe to now; <see cref="_refreshAll"/>: all of them.</summary>
+    private readonly HashSet<string> _refreshRooms = [];
+    private bool _refreshAll;
+
     /// <summary>Rooms with a live subscription on this node.</summary>
     public int RoomCount
     {
@@ -51,7 +57,7 @@ public sealed class RoomSubscriptions(
             if (!_rooms.TryGetValue(roomId, out var subscription))
             {
                 var room = grains.GetGrain<IRoomGrain>(roomId);
-                var observer = observers.Create(roomId, room);
+                var observer = observers.Create(roomId, room, () => RequestRefresh(roomId));
                 subscription = new Subscription(observer, grains.CreateObjectReference<IRoomObserver>(observer), room);
                 _rooms[roomId] = subscription;
             }
@@ -90,8 +96,27 @@ public sealed class RoomSubscriptions(
     }
 
 
-    /// <summary>Re-subscribe now rather than at the next tick (the cluster changed).</summary>
+    /// <summary>The observer of a room this node has members of, and its reference (for tests that play the room).</summary>
+    internal (NodeRoomObserver Observer, IRoomObserver Reference)? ObserverOf(string roomId)
+    {
+        lock (_gate) return _rooms.TryGetValue(roomId, out var s) ? (s.Observer, s.Reference) : null;
+    }
+
+    /// <summary>Re-subscribe to every room now rather than at the next tick (the cluster changed).</summary>
     public void RequestRefresh()
+    {
+        lock (_gate) _refreshAll = true;
+        Wake();
+    }
+
+    /// <summary>Re-subscribe to this room now (its observer saw a gap).</summary>
+    public void RequestRefresh(string roomId)
+    {
+        lock (_gate) _refreshRooms.Add(roomId);
+        Wake();
+    }
+
+    private void Wake()
     {
         try
         {
@@ -99,6 +124,18 @@ public sealed class RoomSubscriptions(
         }
         catch (SemaphoreFullException)
         {
+        }
+    }
+
+    /// <summary>What to re-subscribe to now: null for every room.</summary>
+    private HashSet<string>? TakeRequests(bool woken)
+    {
+        lock (_gate)
+        {
+            var only = woken && !_refreshAll ? _refreshRooms.ToHashSet() : null;
+            _refreshAll = false;
+            _refreshRooms.Clear();
+            return only;
         }
     }
 
@@ -111,9 +148,10 @@ public sealed class RoomSubscriptions(
             var delay = interval;
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (await _wake.WaitAsync(delay, stoppingToken))
-                    logger.LogInformation("Cluster changed: re-subscribing to {Rooms} rooms now", RoomCount);
-                var failed = await RefreshAsync(stoppingToken);
+                var woken = await _wake.WaitAsync(delay, stoppingToken);
+                var only = TakeRequests(woken);
+                if (woken && only is null) logger.LogInformation("Cluster changed: re-subscribing to {Rooms} rooms now", RoomCount);
+                var failed = await RefreshAsync(stoppingToken, only);
                 delay = failed > 0 && RetryDelay < interval ? RetryDelay : interval;
             }
         }
@@ -139,20 +177,22 @@ public sealed class RoomSubscriptions(
     }
 
     /// <summary>
-    /// Re-subscribes to every room with local members, announcing this node's connections; returns
-    /// how many failed. Those the room does not accept (it removed them, and the one-way removal may
-    /// never have arrived) stop receiving its events here.
+    /// Re-subscribes to every room with local members (or only to <paramref name="only"/>), announcing
+    /// this node's connections and the last seq it forwarded; returns how many failed. Those the room
+    /// does not accept (it removed them, and the one-way removal may never have arrived) stop
+    /// receiving its events here.
     /// </summary>
-    internal async Task<int> RefreshAsync(CancellationToken cancellationToken)
+    internal async Task<int> RefreshAsync(CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
     {
         List<(string RoomId, Subscription Subscription, LocalConnection[] Connections)> work = [];
         lock (_gate)
         {
             foreach (var (roomId, subscription) in _rooms.ToList())
             {
+                if (only is not null && !only.Contains(roomId)) continue;
                 var local = connections.In(roomId);
                 if (local.Length > 0) work.Add((roomId, subscription, local));
-                DropIfUnused(roomId, subscription, local.Length);
+                if (only is null) DropIfUnused(roomId, subscription, local.Length);
             }
         }
         var failed = 0;
@@ -161,7 +201,7 @@ public sealed class RoomSubscriptions(
             {
                 try
                 {
-                    var refused = await room.Subscription.Room.SubscribeAsync(room.Subscription.Reference, room.Connections)
+                    var refused = await room.Subscription.Room.SubscribeAsync(room.Subscription.Reference, room.Connections, room.Subscription.Observer.ForwardedSeq)
                         .WaitAsync(CallTimeout, cancellationToken);
                     foreach (var connectionId in refused)
                     {
