@@ -23,17 +23,19 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
     /// <param name="catchUp">The events before the decision that <paramref name="commandNode"/> missed (it re-subscribed after a gap).</param>
     public void Publish<T>(Decision<T> decision, IRoomObserver? commandNode, RoomCatchUp? catchUp = null)
     {
-        foreach (var notice in decision.Notices.Where(n => n.BeforeEvents)) Send(notice, commandNode);
+        foreach (var notice in decision.Notices)
+            if (notice.BeforeEvents) Send(notice, commandNode);
         if (catchUp is not null && commandNode is not null) CatchUp(commandNode, catchUp);
         foreach (var roomEvent in decision.Events) Broadcast(roomEvent);
-        foreach (var notice in decision.Notices.Where(n => !n.BeforeEvents)) Send(notice, commandNode);
+        foreach (var notice in decision.Notices)
+            if (!notice.BeforeEvents) Send(notice, commandNode);
     }
 
     private void Broadcast(RoomEvent roomEvent)
     {
         roomEvent = roomEvent with { PublishedAt = SharedTelemetry.NowTicks };
         GrainTelemetry.EventsPublished.Add(1);
-        log.LogDebug("Room {RoomId}: {Event} seq {Seq}", roomId, roomEvent.Name, roomEvent.Seq);
+        if (log.IsEnabled(LogLevel.Debug)) log.LogDebug("Room {RoomId}: {Event} seq {Seq}", roomId, roomEvent.Name, roomEvent.Seq);
         _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
     }
 
