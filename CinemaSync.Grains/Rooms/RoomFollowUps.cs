@@ -16,7 +16,7 @@ internal sealed class RoomFollowUps(string roomId, IGrainFactory grains, ILogger
                 log.LogInformation("Room {RoomId} created by {UserId}", roomId, c.HostId);
                 break;
             case MemberJoined j:
-                // The joiner's room list is the web path's (RoomGateway.JoinAsync), after the join.
+                await grains.GetGrain<IUserGrain>(j.UserId).AddRoomAsync(roomId);
                 log.LogInformation("Room {RoomId}: {UserId} joined", roomId, j.UserId);
                 break;
             case MemberLeft l:

@@ -34,11 +34,10 @@ internal sealed class UserGrain(
     public Task<IReadOnlyList<string>> GetRoomIdsAsync() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.Rooms.OrderByDescending(r => r.Value).Select(r => r.Key).ToList());
 
-    /// <summary>Lists the room from the user's first join on; a rejoin changes nothing and writes nothing.</summary>
     public async Task AddRoomAsync(string roomId)
     {
         var rooms = state.State.Rooms;
-        if (!rooms.TryAdd(roomId, Now)) return;
+        rooms[roomId] = Now;
         if (rooms.Count > Limits.RoomListLimit)
             foreach (var oldest in rooms.OrderBy(r => r.Value).Take(rooms.Count - Limits.RoomListLimit).Select(r => r.Key).ToList())
                 rooms.Remove(oldest);

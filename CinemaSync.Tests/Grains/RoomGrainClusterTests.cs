@@ -181,22 +181,16 @@ public sealed class RoomGrainClusterTests(TwoSiloCluster fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task UserGrain_ListsRoomsCreatedAndJoined_AndForgetsRoomsLeft()
+    public async Task UserGrain_ListsRoomsJoinedAndForgetsRoomsLeft()
     {
         var userId = "user-" + Guid.NewGuid().ToString("N")[..8];
         var a = await CreateRoomAsync("ua-" + userId, userId);
         var b = await CreateRoomAsync("ub-" + userId, "someone");
-        var c = await CreateRoomAsync("uc-" + userId, "someone");
-        var user = Grains.GetGrain<IUserGrain>(userId);
-        // A join's entry is the web path's (RoomGateway.JoinAsync), after the room accepted it.
-        foreach (var (room, id) in new[] { (b, "ub-" + userId), (c, "uc-" + userId) })
-        {
-            Assert.True((await room.JoinAsync(new JoinRoomCommand { User = User(userId) })).IsOk);
-            await user.AddRoomAsync(id);
-        }
-        await user.AddRoomAsync("ub-" + userId); // a rejoin
+        Assert.True((await b.JoinAsync(new JoinRoomCommand { User = User(userId) })).IsOk);
         Assert.True((await a.LeaveAsync(userId)).IsOk);
 
-        Assert.Equal(["ub-" + userId, "uc-" + userId], (await user.GetRoomIdsAsync()).Order());
+        var rooms = await Grains.GetGrain<IUserGrain>(userId).GetRoomIdsAsync();
+
+        Assert.Equal(["ub-" + userId], rooms);
     }
 }

@@ -55,11 +55,7 @@ public sealed class RoomGateway(IGrainFactory grains, DriveMovies drive, RoomSub
             var check = await room.CheckPasswordAsync(command.User.UserId, password);
             if (!check.IsOk) return Refusal<JoinResult>.From(check);
         }
-        var joined = await room.JoinAsync(command);
-        // The user's room list is written here, off the room's turn: a room taking a rush of joins
-        // does not wait on each joiner's own grain and its write.
-        if (joined.IsOk) await grains.GetGrain<IUserGrain>(command.User.UserId).AddRoomAsync(roomId);
-        return joined;
+        return await room.JoinAsync(command);
     }
 
     /// <summary>Sets the room's video; a Drive file's name, type, size and duration go into the room's <c>movie_source</c>.</summary>
