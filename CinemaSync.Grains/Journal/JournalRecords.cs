@@ -41,6 +41,21 @@ internal sealed record JournalAppend(
     /// <summary>The seq an append is refused at: its first event's, or its snapshot's when it has none.</summary>
     public long FirstSeq => Events.Count > 0 ? Events[0].Seq : Snapshot?.Seq ?? 0;
 
+    /// <summary>
+    /// Whether <paramref name="next"/> can go in the same write, after this append: a creation is
+    /// written alone, and a snapshot covers the events before it, so it ends a write.
+    /// </summary>
+    public bool CanBeFollowedBy(JournalAppend next) => !Create && !next.Create && Snapshot is null;
+
+    /// <summary>Appends that follow one another (<see cref="CanBeFollowedBy"/>), as one write.</summary>
+    public static JournalAppend Concat(IReadOnlyList<JournalAppend> appends)
+    {
+        if (appends.Count == 1) return appends[0];
+        var events = new List<JournalEvent>();
+        foreach (var append in appends) events.AddRange(append.Events);
+        return new JournalAppend(events, appends[^1].Snapshot, appends[^1].TrimThrough);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> for a write no engine may accept (a caller's bug, not a conflict).</summary>
     public void Validate()
     {

@@ -20,7 +20,7 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
     /// <summary>Entries at or below this seq are not the room's events (a converted room's old chat): no resume reaches them.</summary>
     public long ResumableAfter { get; set; }
 
-    /// <summary>The seq this activation's writes have trimmed the journal through (0: none yet).</summary>
+    /// <summary>The seq this activation's prepared writes trim the journal through (0: none yet).</summary>
     public long TrimmedThrough { get; private set; }
 
     /// <summary>The latest snapshot and the events after it; a legacy room gets a snapshot with its next append.</summary>
@@ -47,45 +47,48 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
     }
 
     /// <summary>
-    /// Appends <paramref name="events"/> durably. <paramref name="snapshotAfter"/> gives the room's
-    /// state once they are applied; it is called only when a snapshot is due. A failed append leaves
-    /// the counters as they were (the caller reloads or retries).
+    /// One decision's write, prepared when the room decides it, in decision order: the counters move
+    /// on at once, as if it were written (a failed write makes the room read itself back, and this
+    /// journal with it). <paramref name="snapshotAfter"/> gives the room's state after exactly this
+    /// decision; it is called now, and only when a snapshot is due.
     /// </summary>
     /// <param name="forceSnapshot">Write a snapshot whatever the counts (the decision changed what no event carries).</param>
-    public async Task AppendAsync(IReadOnlyList<JournalEvent> events, Func<JournalSnapshot> snapshotAfter, bool forceSnapshot = false, CancellationToken cancellationToken = default)
+    /// <param name="create">The room's first write: a snapshot alone, refused when the room exists.</param>
+    public JournalAppend Prepare(IReadOnlyList<JournalEvent> events, Func<JournalSnapshot> snapshotAfter, bool forceSnapshot = false, bool create = false)
     {
-        if (events.Count == 0)
-        {
-            await SnapshotAsync(snapshotAfter(), create: false, cancellationToken);
-            return;
-        }
+        if (events.Count == 0) return WithSnapshot([], snapshotAfter(), create);
         var count = _eventsSinceSnapshot + events.Count;
-        var bytes = _bytesSinceSnapshot + events.Sum(e => (long)e.Payload.Length);
-        var due = forceSnapshot || _snapshotDue || count >= options.SnapshotEveryEvents || bytes >= options.SnapshotAfterBytes;
-        if (!due)
-        {
-            await store.AppendAsync(roomId, new JournalAppend(events), cancellationToken);
-            (_eventsSinceSnapshot, _bytesSinceSnapshot) = (count, bytes);
-            return;
-        }
-        await WriteSnapshotAsync(events, snapshotAfter(), create: false, cancellationToken);
+        var bytes = _bytesSinceSnapshot;
+        foreach (var e in events) bytes += e.Payload.Length;
+        if (forceSnapshot || _snapshotDue || count >= options.SnapshotEveryEvents || bytes >= options.SnapshotAfterBytes)
+            return WithSnapshot(events, snapshotAfter(), create: false);
+        (_eventsSinceSnapshot, _bytesSinceSnapshot) = (count, bytes);
+        return new JournalAppend(events);
     }
+
+    /// <summary>Writes prepared appends (one, or several merged with <see cref="JournalAppend.Then"/>) durably.</summary>
+    public Task WriteAsync(JournalAppend append, CancellationToken cancellationToken = default)
+        => store.AppendAsync(roomId, append, cancellationToken);
+
+    /// <summary>Prepares and writes <paramref name="events"/>: <see cref="Prepare"/>, then <see cref="WriteAsync(JournalAppend, CancellationToken)"/>.</summary>
+    public Task AppendAsync(IReadOnlyList<JournalEvent> events, Func<JournalSnapshot> snapshotAfter, bool forceSnapshot = false, CancellationToken cancellationToken = default)
+        => WriteAsync(Prepare(events, snapshotAfter, forceSnapshot), cancellationToken);
 
     /// <summary>
     /// Writes a snapshot alone: with <paramref name="create"/> a room's first write, refused when the
     /// room exists; otherwise refused when the journal is already past the snapshot's seq.
     /// </summary>
     public Task SnapshotAsync(JournalSnapshot snapshot, bool create, CancellationToken cancellationToken = default)
-        => WriteSnapshotAsync([], snapshot, create, cancellationToken);
+        => WriteAsync(WithSnapshot([], snapshot, create), cancellationToken);
 
     /// <summary>Every write with a snapshot: the events (behind a pending conversion's entries), the snapshot, the trim.</summary>
-    private async Task WriteSnapshotAsync(IReadOnlyList<JournalEvent> events, JournalSnapshot snapshot, bool create, CancellationToken cancellationToken)
+    private JournalAppend WithSnapshot(IReadOnlyList<JournalEvent> events, JournalSnapshot snapshot, bool create)
     {
         if (_conversion is { } converted) events = [.. converted, .. events];
         var trimThrough = TrimThrough(snapshot.Seq);
-        await store.AppendAsync(roomId, new JournalAppend(events, snapshot, trimThrough, create), cancellationToken);
         (_eventsSinceSnapshot, _bytesSinceSnapshot, _snapshotDue, _conversion) = (0, 0, false, null);
         TrimmedThrough = Math.Max(TrimmedThrough, trimThrough);
+        return new JournalAppend(events, snapshot, trimThrough, create);
     }
 
     /// <summary>

@@ -44,16 +44,19 @@ internal static class RoomJournalCodec
     }
 
     /// <summary>
-    /// Writes one decision: its entries (with a snapshot of <paramref name="after"/> when due or
-    /// needed), or the snapshot alone when no change has an event (a creation writes it as new).
+    /// One decision's write, prepared at the decision (<see cref="RoomJournal.Prepare"/>): its entries
+    /// (with a snapshot of <paramref name="after"/> when due or needed), or the snapshot alone when no
+    /// change has an event (a creation writes it as new).
     /// </summary>
-    public static Task WriteAsync(this RoomJournal journal, IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState after)
+    public static JournalAppend Prepare(this RoomJournal journal, IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState after)
     {
         var (entries, needsSnapshot) = Encode(changes, events);
-        return entries.Count == 0
-            ? journal.SnapshotAsync(Snapshot(after), create: changes.Any(c => c is RoomCreated))
-            : journal.AppendAsync(entries, () => Snapshot(after), needsSnapshot);
+        return journal.Prepare(entries, () => Snapshot(after), needsSnapshot, create: entries.Count == 0 && changes.Any(c => c is RoomCreated));
     }
+
+    /// <summary>Prepares and writes one decision.</summary>
+    public static Task WriteAsync(this RoomJournal journal, IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState after)
+        => journal.WriteAsync(journal.Prepare(changes, events, after));
 
     /// <summary>
     /// The room as the journal holds it: the latest snapshot, then every entry after it applied. A

@@ -4,28 +4,85 @@ using Microsoft.Extensions.Logging;
 
 namespace CinemaSync.Grains.Rooms;
 
-/// <summary>What follows an accepted change outside the room: the users' room lists and the log.</summary>
+/// <summary>
+/// What follows an accepted change outside the room: the users' room lists and the log. One user's
+/// follow-ups run one after another in the room's order (a join, then a leave, leaves the room off
+/// the list); different users' run side by side. Used on the grain's scheduler only.
+/// </summary>
 internal sealed class RoomFollowUps(string roomId, IGrainFactory grains, ILogger log)
 {
-    public async Task AfterAsync(RoomChange change)
+    private readonly Dictionary<string, Task> _lastOfUser = new(StringComparer.Ordinal);
+
+    /// <summary>Starts the follow-ups of one decision's changes; the task completes when they have run.</summary>
+    public Task Start(IReadOnlyList<RoomChange> changes)
+    {
+        Task? all = null;
+        foreach (var change in changes)
+        {
+            var next = change switch
+            {
+                RoomCreated c => Chain(c.HostId, user => user.AddRoomAsync(roomId)),
+                MemberJoined j => Chain(j.UserId, user => user.AddRoomAsync(roomId)),
+                MemberLeft l => Chain(l.UserId, user => user.RemoveRoomAsync(roomId)),
+                _ => null,
+            };
+            Log(change);
+            if (next is not null) all = all is null ? next : Task.WhenAll(all, next);
+        }
+        return all ?? Task.CompletedTask;
+    }
+
+    private void Log(RoomChange change)
     {
         switch (change)
         {
             case RoomCreated c:
-                await grains.GetGrain<IUserGrain>(c.HostId).AddRoomAsync(roomId);
                 log.LogInformation("Room {RoomId} created by {UserId}", roomId, c.HostId);
                 break;
             case MemberJoined j:
-                await grains.GetGrain<IUserGrain>(j.UserId).AddRoomAsync(roomId);
                 log.LogInformation("Room {RoomId}: {UserId} joined", roomId, j.UserId);
                 break;
             case MemberLeft l:
                 log.LogInformation("Room {RoomId}: {UserId} left{Banned}", roomId, l.UserId, l.Banned ? " (banned)" : "");
-                await grains.GetGrain<IUserGrain>(l.UserId).RemoveRoomAsync(roomId);
                 break;
             case HostChanged { By: null } or RoomClosed:
                 log.LogInformation("Room {RoomId}: {Change}", roomId, change);
                 break;
         }
+    }
+
+    private Task Chain(string userId, Func<IUserGrain, Task> call)
+    {
+        var user = grains.GetGrain<IUserGrain>(userId);
+        var task = _lastOfUser.TryGetValue(userId, out var last) ? AfterAsync(last, user, call) : call(user);
+        _lastOfUser[userId] = task;
+        _ = ForgetWhenDoneAsync(userId, task);
+        return task;
+    }
+
+    private static async Task AfterAsync(Task last, IUserGrain user, Func<IUserGrain, Task> call)
+    {
+        try
+        {
+            await last;
+        }
+        catch
+        {
+            // Reported to the command that started it; this one runs regardless.
+        }
+        await call(user);
+    }
+
+    private async Task ForgetWhenDoneAsync(string userId, Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            // Reported to the command that started it.
+        }
+        if (_lastOfUser.TryGetValue(userId, out var last) && last == task) _lastOfUser.Remove(userId);
     }
 }

@@ -6,16 +6,20 @@ using CinemaSync.Grains.Rooms.Core;
 using CinemaSync.Grains.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace CinemaSync.Grains.Rooms;
 
 /// <summary>
 /// One room: the adapter of <see cref="RoomCore"/>, which holds every rule. A command is decided by
-/// the core, appended to the room's journal (<see cref="PersistAsync"/>), and only then told to the
-/// web nodes, so no client ever sees an event the store does not have. The room is rebuilt from the
-/// journal's latest snapshot and the entries after it. One timer runs the core's next tick.
+/// the core at once, appended to the room's journal, and only then told to the web nodes and
+/// acknowledged, so no client ever hears of an event the store does not have (<see cref="RoomCommits"/>).
+/// The grain is reentrant so that it decides the commands that arrive while a write is in flight
+/// (they go out together in the next write); every decision is one synchronous step, in order, and
+/// a read sees every decision made, including those whose write is under way. The room is rebuilt
+/// from the journal's latest snapshot and the entries after it. One timer runs the core's next tick.
 /// </summary>
-[GrainType("room")]
+[GrainType("room"), Reentrant]
 internal sealed class RoomGrain(
     IJournalStore store,
     IOptions<RoomJournalOptions> journalOptions,
@@ -34,6 +38,10 @@ internal sealed class RoomGrain(
     private RoomJournal _journal = null!;
     private RoomHistory _history = null!;
     private RoomFollowUps _followUps = null!;
+    private RoomCommits _commits = null!;
+
+    /// <summary>The room reading itself back after a failed write: commands wait for it.</summary>
+    private Task? _reload;
 
     private string RoomId => this.GetPrimaryKeyString();
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -45,6 +53,8 @@ internal sealed class RoomGrain(
         _core = await _journal.LoadCoreAsync(_options, cancellationToken);
         _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
         _followUps = new RoomFollowUps(RoomId, GrainFactory, log);
+        _commits = new RoomCommits(PersistAsync, OnWriteFailed,
+            ex => log.LogError(ex, "Room {RoomId}: publishing a written decision failed", RoomId));
         GrainTelemetry.ActiveRooms.Add(1);
     }
 
@@ -61,7 +71,7 @@ internal sealed class RoomGrain(
 
     public async Task<RoomResult<Done>> CheckPasswordAsync(string userId, string password)
     {
-        // Interleaved: only presence changes here, never a write, so it cannot overlap another command's write.
+        // Decided, never written: what a check changes (the count of wrong passwords) lives in memory only.
         var begin = _core.Decide(new BeginPasswordCheck(userId), Now).Result;
         if (!begin.IsOk) return RoomResult<Done>.Fail(begin.Error!, begin.Message!);
         if (begin.Value is not { } hash) return RoomResult<Done>.Ok(Done.Value);
@@ -150,64 +160,101 @@ internal sealed class RoomGrain(
     /// <param name="catchUp">For the command's node, from the room's seq before the command: sent to it before the command's events.</param>
     private async Task<RoomResult<T>> RunAsync<T>(RoomCommand<T> command, IRoomObserver? node = null, Func<long, Task<RoomCatchUp?>>? catchUp = null)
     {
-        if (_core.NextDue() <= Now) await TickAsync();
+        if (_reload is { } reload) await reload;
+        if (_core.NextDue() <= Now) _ = Tick(); // its outcome is this command's too: a failed write refuses both
         var seq = _core.State.Seq;
         var decision = _core.Decide(command, Now);
         if (!decision.Result.IsOk) return decision.Result;
-        var missed = catchUp is null ? null : await catchUp(seq);
-        return await CommitAsync(decision, node, missed) ? decision.Result : Unavailable<T>();
+        var followUps = Task.CompletedTask;
+        var published = await Commit(decision, () =>
+        {
+            if (catchUp is null)
+            {
+                followUps = Publish(decision, node, null);
+                return Task.CompletedTask;
+            }
+            return CatchUpThenPublishAsync();
+        });
+        if (!published) return Unavailable<T>();
+        await followUps;
+        return decision.Result;
+
+        async Task CatchUpThenPublishAsync() => followUps = Publish(decision, node, await catchUp(seq));
     }
 
-    private async Task TickAsync() => await CommitAsync(_core.Tick(Now), node: null);
+    private Task<bool> Tick()
+    {
+        var decision = _core.Tick(Now);
+        return Commit(decision, () =>
+        {
+            ReportFailure(Publish(decision, null, null), "a follow-up of its timer");
+            return Task.CompletedTask;
+        });
+    }
 
-    private Task OnTimerAsync()
+    private void ReportFailure(Task task, string what)
+    {
+        if (task.IsCompletedSuccessfully) return;
+        task.ContinueWith(t => log.LogWarning(t.Exception, "Room {RoomId}: {What} failed", RoomId, what),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    private async Task OnTimerAsync()
     {
         _timerDue = null; // fired: whatever is due next must arm it again
-        return TickAsync();
+        if (_reload is { } reload) await reload;
+        await Tick();
     }
 
-    /// <summary>Persists, then tells: the order every accepted change follows. False when the write failed.</summary>
-    private async Task<bool> CommitAsync<T>(Decision<T> decision, IRoomObserver? node, RoomCatchUp? catchUp = null)
+    /// <summary>Queues a decided command behind those decided before it: written, then <paramref name="publish"/>ed (<see cref="RoomCommits"/>).</summary>
+    private Task<bool> Commit<T>(Decision<T> decision, Func<Task> publish) =>
+        _commits.CommitAsync(decision.HasDurableChanges ? _journal.Prepare(decision.Changes, decision.Events, _core.State) : null, publish);
+
+    /// <summary>Tells the nodes what a written decision says; returns its follow-ups outside the room (users' room lists).</summary>
+    private Task Publish<T>(Decision<T> decision, IRoomObserver? node, RoomCatchUp? catchUp)
     {
-        if (decision.HasDurableChanges && !await PersistAsync(decision.Changes, decision.Events, _core.State)) return false;
-        foreach (var change in decision.Changes) await _followUps.AfterAsync(change);
         _history.Add(decision.Events);
         _nodes.Publish(decision, node, catchUp);
         ArmTimer();
-        return true;
+        return _followUps.Start(decision.Changes);
     }
 
-    /// <summary>
-    /// Every write of the room: one journal entry per room event (the event and the changes that led
-    /// to it), durable before this returns, with a snapshot of the room after them when one is due.
-    /// On failure the room is read back from the journal so that memory never runs ahead of the store
-    /// (presence comes back with the nodes' re-subscriptions).
-    /// </summary>
-    private async Task<bool> PersistAsync(IReadOnlyList<RoomChange> changes, IReadOnlyList<RoomEvent> events, RoomState room)
+    /// <summary>Writes one batch of decisions: one journal write, durable before this returns.</summary>
+    private async Task PersistAsync(JournalAppend append)
     {
         using var activity = GrainTelemetry.Source.StartActivity("room.persist")?.SetTag("cinemasync.room_id", RoomId);
         var started = Stopwatch.GetTimestamp();
+        await _journal.WriteAsync(append);
+        GrainTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("state", StateNames.Room));
+    }
+
+    /// <summary>
+    /// A write failed, and with it every decision after it. The room is read back from the journal so
+    /// that memory never runs ahead of the store (presence comes back with the nodes' re-subscriptions);
+    /// commands wait for that.
+    /// </summary>
+    private void OnWriteFailed(Exception ex, int refused)
+    {
+        log.LogError(ex, "Room {RoomId}: journal append failed; {Count} commands refused", RoomId, refused);
+        _reload = ReloadAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
         try
         {
-            await _journal.WriteAsync(changes, events, room);
-            GrainTelemetry.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>("state", StateNames.Room));
-            return true;
+            _core = await _journal.LoadCoreAsync(_options);
+            _history.Forget();
         }
-        catch (Exception ex)
+        catch (Exception readError)
         {
-            log.LogError(ex, "Room {RoomId}: journal append failed; {Count} changes refused", RoomId, changes.Count);
-            try
-            {
-                _core = await _journal.LoadCoreAsync(_options);
-                _history.Forget();
-            }
-            catch (Exception readError)
-            {
-                log.LogError(readError, "Room {RoomId}: reload after a failed write failed; deactivating", RoomId);
-                DeactivateOnIdle();
-            }
-            return false;
+            log.LogError(readError, "Room {RoomId}: reload after a failed write failed; deactivating", RoomId);
+            DeactivateOnIdle();
+        }
+        finally
+        {
+            _reload = null;
         }
     }
 
