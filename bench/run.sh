@@ -8,7 +8,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: bench/run.sh [--server 'COMMAND'] [--server-dll PATH] [--protocol json|messagepack] [--quick]
-                    [--out DIR] [--warmup S] [--only server|relay] [--no-build]
+                    [--out DIR] [--warmup S] [--only server|relay] [--scenario NAME]... [--no-build]
                     [--no-knee] [--knee-only] [--pin|--no-pin] [--knee-start N] [--knee-step N]
                     [--knee-max N] [--knee-duration S] [--knee-refine N] [--knee-budget S]
                     [--no-stream] [--stream-size-mb N] [--stream-rounds N]
@@ -26,6 +26,7 @@ usage: bench/run.sh [--server 'COMMAND'] [--server-dll PATH] [--protocol json|me
   --warmup S          seconds of warm-up load on each fresh target before it is measured
                       (default 20; 5 with --quick)
   --only KIND         measure only the server or only the relay (relay: no stream scenario)
+  --scenario NAME     run only this fixed scenario (fanout, big or memory; repeatable); default all three
   --no-build          do not build (Release) the load tester, the relay, the server and bench/Stream
   --report DIR        run nothing: print the table of the results already in DIR
 
@@ -66,6 +67,7 @@ STREAM=1
 BUILD=1
 WARMUP=""
 ONLY=""
+SCENARIOS=()
 REPORT=0
 PIN=""
 KNEE_START="" KNEE_STEP="" KNEE_MAX="" KNEE_DURATION="" KNEE_REFINE=2 KNEE_BUDGET=240
@@ -80,6 +82,9 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --warmup) number "$1" "$2"; WARMUP="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --scenario)
+      [[ "${2:-}" =~ ^(fanout|big|memory)$ ]] || { echo "bench/run.sh: --scenario must be fanout, big or memory" >&2; exit 2; }
+      SCENARIOS+=("$2"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --report) OUT="$2"; REPORT=1; shift 2 ;;
     --no-knee) KNEE=0; shift ;;
@@ -441,15 +446,20 @@ stream() {
   [[ $rc == 0 ]] || { echo "(stream scenario failed: exit $rc, see $OUT/stream.log)" >&2; tail -3 "$OUT/stream.log" >&2; }
 }
 
+# scenario KIND NAME: one of the fixed scenarios on a fresh target.
+scenario() {
+  local -n args="${2^^}"
+  run_load "$1" "$2" "${args[@]}" || echo "($1 $2 reported loss or errors)" >&2
+}
+
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=(fanout big memory)
 TARGETS=(server relay)
 [[ -n "$ONLY" ]] && TARGETS=("$ONLY")
 
 # The fixed scenarios for every target first, then the stream proxy, then the capacity searches (the longest part).
 for kind in "${TARGETS[@]}"; do
   [[ $FIXED == 1 ]] || break
-  run_load "$kind" fanout "${FANOUT[@]}" || echo "($kind fanout reported loss or errors)" >&2
-  run_load "$kind" big "${BIG[@]}" || echo "($kind big reported loss or errors)" >&2
-  run_load "$kind" memory "${MEMORY[@]}" || echo "($kind memory reported loss or errors)" >&2
+  for name in "${SCENARIOS[@]}"; do scenario "$kind" "$name"; done
 done
 [[ $STREAM == 1 && "$ONLY" != relay ]] && stream
 if [[ $KNEE == 1 ]]; then
