@@ -102,12 +102,15 @@ internal sealed class RoomCommits(Func<JournalAppend, Task> write, Action<Except
         return _appends.Count == 0 ? null : JournalAppend.Concat(_appends);
     }
 
+    /// <summary>The room hears of the failure first (and starts reading itself back), then the refused commands.</summary>
     private void RefuseAll(Exception ex)
     {
-        var refused = _batch.Count + _queue.Count;
-        foreach (var pending in _batch) pending.Done.TrySetResult(false);
-        while (_queue.TryDequeue(out var queued)) queued.Done.TrySetResult(false);
+        var refused = new List<Pending>(_batch.Count + _queue.Count);
+        refused.AddRange(_batch);
+        refused.AddRange(_queue);
         _batch.Clear();
-        writeFailed(ex, refused);
+        _queue.Clear();
+        writeFailed(ex, refused.Count);
+        foreach (var pending in refused) pending.Done.TrySetResult(false);
     }
 }

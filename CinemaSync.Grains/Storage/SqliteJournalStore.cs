@@ -35,6 +35,7 @@ internal sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private Task? _writerLoop;
     private SqliteConnection? _writer;
+    private SqliteCommand? _insert;
     private bool _hasLegacyTable;
     private volatile bool _initialized;
 
@@ -158,7 +159,7 @@ internal sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         if (_writerLoop is not null) await _writerLoop;
-        if (_writer is not null) await _writer.DisposeAsync();
+        await DropWriterAsync();
     }
 
     private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
@@ -226,31 +227,45 @@ internal sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
             _writer ??= await OpenWriterAsync(CancellationToken.None);
             await using var transaction = _writer.BeginTransaction();
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            for (var i = 0; i < group.Count; i++)
+            if (group.Count == 1)
             {
-                var savepoint = "a" + i;
-                transaction.Save(savepoint);
+                // Alone in its transaction: the transaction is the append's own unit, no savepoint needed.
                 try
                 {
-                    await WriteOneAsync(transaction, group[i], now);
-                    transaction.Release(savepoint);
+                    await WriteOneAsync(transaction, group[0], now);
                 }
                 catch (Exception ex)
                 {
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
-                    outcomes[i] = ex is SqliteException { SqliteErrorCode: SqliteConstraint }
-                        ? new JournalConflictException(group[i].RoomId, group[i].Append.FirstSeq, ex)
-                        : ex;
+                    outcomes[0] = Refusal(group[0], ex);
                 }
+                if (outcomes[0] is null) await transaction.CommitAsync();
+                else await transaction.RollbackAsync();
             }
-            await transaction.CommitAsync();
+            else
+            {
+                for (var i = 0; i < group.Count; i++)
+                {
+                    var savepoint = "a" + i;
+                    transaction.Save(savepoint);
+                    try
+                    {
+                        await WriteOneAsync(transaction, group[i], now);
+                        transaction.Release(savepoint);
+                    }
+                    catch (Exception ex)
+                    {
+                        transaction.Rollback(savepoint);
+                        transaction.Release(savepoint);
+                        outcomes[i] = Refusal(group[i], ex);
+                    }
+                }
+                await transaction.CommitAsync();
+            }
         }
         catch (Exception ex)
         {
             _logger.LogError(ex, "SQLite room journal: a commit of {Count} appends failed", group.Count);
-            if (_writer is not null) await _writer.DisposeAsync();
-            _writer = null;
+            await DropWriterAsync();
             for (var i = 0; i < group.Count; i++) outcomes[i] ??= ex;
         }
 
@@ -261,6 +276,34 @@ internal sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
         }
     }
 
+    private static Exception Refusal(PendingAppend pending, Exception ex) => ex is SqliteException { SqliteErrorCode: SqliteConstraint }
+        ? new JournalConflictException(pending.RoomId, pending.Append.FirstSeq, ex)
+        : ex;
+
+    private async Task DropWriterAsync()
+    {
+        if (_insert is not null) await _insert.DisposeAsync();
+        if (_writer is not null) await _writer.DisposeAsync();
+        (_insert, _writer) = (null, null);
+    }
+
+    /// <summary>The event insert, prepared once per writer connection (SQLite keeps the compiled statement with the command).</summary>
+    private SqliteCommand Insert(SqliteTransaction transaction)
+    {
+        if (_insert is null)
+        {
+            _insert = transaction.Connection!.CreateCommand();
+            _insert.CommandText = "INSERT INTO room_events (room_id, seq, type, payload, written_at) VALUES ($room, $seq, $type, $payload, $now);";
+            _insert.Parameters.Add("$room", SqliteType.Text);
+            _insert.Parameters.Add("$now", SqliteType.Integer);
+            _insert.Parameters.Add("$seq", SqliteType.Integer);
+            _insert.Parameters.Add("$type", SqliteType.Text);
+            _insert.Parameters.Add("$payload", SqliteType.Blob);
+        }
+        _insert.Transaction = transaction;
+        return _insert;
+    }
+
     private async Task WriteOneAsync(SqliteTransaction transaction, PendingAppend pending, long now)
     {
         var (roomId, append) = (pending.RoomId, pending.Append);
@@ -269,15 +312,12 @@ internal sealed class SqliteJournalStore : IJournalStore, IAsyncDisposable
 
         if (append.Events.Count > 0)
         {
-            await using var insert = Command(transaction, "INSERT INTO room_events (room_id, seq, type, payload, written_at) VALUES ($room, $seq, $type, $payload, $now);");
-            insert.Parameters.AddWithValue("$room", roomId);
-            insert.Parameters.AddWithValue("$now", now);
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var type = insert.Parameters.Add("$type", SqliteType.Text);
-            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            var insert = Insert(transaction);
+            var p = insert.Parameters;
+            (p[0].Value, p[1].Value) = (roomId, now);
             foreach (var e in append.Events)
             {
-                (seq.Value, type.Value, payload.Value) = (e.Seq, e.Type, e.Payload);
+                (p[2].Value, p[3].Value, p[4].Value) = (e.Seq, e.Type, e.Payload);
                 await insert.ExecuteNonQueryAsync();
             }
         }
