@@ -128,13 +128,57 @@ public sealed class PipelinedCommitTests : IAsyncLifetime
         Assert.Equal(seqBefore + 1, load.Events.Count > 0 ? load.Events[^1].Seq : load.Snapshot!.Seq);
     }
 
-    /// <summary>The server's journal, with a switch that holds the next append until released, or fails it.</summary>
+    [Fact]
+    public async Task ConcurrentCommands_WithEveryThirdWriteFailing_LoseNoAck_AndPublishOnlyWhatIsWritten()
+    {
+        var (room, host) = await CreateRoomAsync();
+        for (var i = 1; i <= 4; i++) Assert.True((await room.JoinAsync(new JoinRoomCommand { User = User("m" + i) })).IsOk);
+        _store.FailEvery(3);
+
+        // 24 waves of 10 at once, a millisecond apart: writes overlap the waves, so commands queue behind failing ones.
+        var sent = new List<Task<(string Text, RoomResult<ChatMessage> Result)>>();
+        for (var i = 0; i < 240; i++)
+        {
+            var text = $"message-{i:D3}";
+            var sender = "m" + (1 + i % 4);
+            sent.Add(Task.Run(async () => (text, await room.SendChatAsync(sender, text))));
+            if (i % 10 == 9) await Task.Delay(1);
+        }
+        var results = await Task.WhenAll(sent);
+        _store.FailEvery(0);
+        Assert.True(_store.Failed >= 1, "no write failed");
+
+        Assert.All(results, r => Assert.True(r.Result.IsOk || r.Result.Error == ErrorCodes.Unavailable, r.Result.Message));
+        var acked = results.Where(r => r.Result.IsOk).Select(r => r.Text).ToHashSet();
+        Assert.InRange(acked.Count, 1, results.Length - 1); // both outcomes happened
+        var journal = await _store.ReadAsync(room.GetPrimaryKeyString(), 0, 10_000);
+        var seqs = journal.Select(e => e.Seq).ToList();
+        Assert.Equal(Enumerable.Range((int)seqs[0], seqs.Count).Select(s => (long)s), seqs); // no gap, no repeat
+        var written = journal.Where(e => e.Type == NewChatMessageEvent.EventName)
+            .Select(e => ((NewChatMessageEvent)RoomJournalCodec.EventOf(e)).Message.Text).ToHashSet();
+        Assert.Equal(acked.Order(), written.Order());
+        Assert.Equal(seqs[^1], (await room.GetAsync())!.Seq);
+
+        // The node heard of exactly the written messages, each once, in seq order.
+        var heard = new List<NewChatMessageEvent>();
+        while (heard.Count < acked.Count) heard.Add(await host.NextAsync<NewChatMessageEvent>());
+        Assert.Equal(acked.Order(), heard.Select(e => e.Message.Text).Order());
+        Assert.Equal(heard.Select(e => e.Seq).Order(), heard.Select(e => e.Seq));
+        Assert.Equal(heard.Count, heard.Select(e => e.Seq).Distinct().Count());
+    }
+
+    /// <summary>The server's journal, with a switch that holds the next append until released, or fails it, or fails every nth.</summary>
     private sealed class HeldJournalStore(IJournalStore inner) : IJournalStore, IAsyncDisposable
     {
         private readonly object _gate = new();
         private TaskCompletionSource? _hold;
         private TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Exception? _failure;
+        private int _failEvery;
+        private int _appends;
+
+        /// <summary>Appends failed by <see cref="FailEvery"/>.</summary>
+        public int Failed { get; private set; }
 
         public List<JournalAppend> Appends { get; } = [];
 
@@ -153,6 +197,12 @@ public sealed class PipelinedCommitTests : IAsyncLifetime
         }
 
         public void Release() => Open(null);
+
+        /// <summary>From now on every <paramref name="n"/>th append fails (0: none), each after a millisecond, so that commands queue up behind it.</summary>
+        public void FailEvery(int n)
+        {
+            lock (_gate) (_failEvery, _appends) = (n, 0);
+        }
 
         public void FailHeld(Exception failure) => Open(failure);
 
@@ -180,6 +230,17 @@ public sealed class PipelinedCommitTests : IAsyncLifetime
                 Exception? failure;
                 lock (_gate) (failure, _failure) = (_failure, null);
                 if (failure is not null) throw failure;
+            }
+            bool fail;
+            lock (_gate)
+            {
+                fail = _failEvery > 0 && ++_appends % _failEvery == 0;
+                if (fail) Failed++;
+            }
+            if (fail)
+            {
+                await Task.Delay(1, cancellationToken);
+                throw new IOException("disk full");
             }
             await inner.AppendAsync(roomId, append, cancellationToken);
             lock (_gate) Appends.Add(append);
