@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CinemaSync.Contracts;
+using CinemaSync.Grains.Rooms;
+using CinemaSync.Tests.Infrastructure;
+using CinemaSync.Web.Realtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CinemaSync.Tests.Realtime;
+
+/// <summary>The registry of observers in this process, and the queue a room calls one of them through.</summary>
+public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly CapturingLoggerProvider _logs = new();
+    private IGrainFactory Grains => fixture.Server.Services.GetRequiredService<IGrainFactory>();
+    private ILogger Log => _logs.CreateLogger("local-observers-test");
+
+    /// <summary>What an observer was called with, in order, and on which scheduler each call ran.</summary>
+    private sealed class ProbeObserver : IRoomObserver
+    {
+        public ConcurrentQueue<string> Calls { get; } = new();
+        public ConcurrentQueue<TaskScheduler> Schedulers { get; } = new();
+        public TaskCompletionSource JoinStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource JoinMayFinish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource JoinFinished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public HashSet<long> FailOn { get; init; } = [];
+
+        public Task OnRoomEventAsync(RoomEvent roomEvent)
+        {
+            if (FailOn.Contains(roomEvent.Seq) && roomEvent.Seq % 2 == 0) throw new InvalidOperationException("thrown");
+            if (FailOn.Contains(roomEvent.Seq)) return Task.FromException(new InvalidOperationException("faulted"));
+            Calls.Enqueue($"event {roomEvent.Seq}");
+            return Task.CompletedTask;
+        }
+
+        public async Task OnConnectionJoinedAsync(string connectionId, RoomJoinedEvent joined)
+        {
+            Schedulers.Enqueue(TaskScheduler.Current);
+            JoinStarted.TrySetResult();
+            await JoinMayFinish.Task;
+            Schedulers.Enqueue(TaskScheduler.Current);
+            Calls.Enqueue($"joined {connectionId}");
+            JoinFinished.TrySetResult();
+        }
+
+        public Task OnDirectedAsync(IReadOnlyList<string> connectionIds, RoomMessage message) => Task.CompletedTask;
+        public Task OnConnectionRemovedAsync(string connectionId) => Task.CompletedTask;
+        public Task OnCatchUpAsync(RoomCatchUp catchUp) => Task.CompletedTask;
+
+        public async Task WaitForAsync(int calls)
+        {
+            for (var i = 0; i < 500 && Calls.Count < calls; i++) await Task.Delay(10);
+            Assert.True(Calls.Count >= calls, $"{Calls.Count} of {calls} calls arrived: {string.Join(", ", Calls)}");
+        }
+    }
+
+    private static NewReactionEvent Event(long seq) => new() { RoomId = "r", Seq = seq, UserId = "u", Emoji = "👍" };
+
+    private static RoomJoinedEvent Joined() => new()
+    {
+        RoomId = "r",
+        Room = new RoomView
+        {
+            RoomId = "r", Name = "r", HostId = "u", IsPrivate = false, IsActive = true, CreatedAt = 0,
+            MovieSource = new MovieSource(), Settings = new RoomSettings(), Participants = [], PlaybackState = new PlaybackState(),
+        },
+    };
+
+    [Fact]
+    public async Task Deliver_CallsTheRegisteredObserverInOrder_AndOrleansOnlyOnceUnregistered()
+    {
+        var registry = new LocalRoomObservers();
+        var remote = new ProbeObserver();
+        var reference = Grains.CreateObjectReference<IRoomObserver>(remote);
+        var local = new ProbeObserver();
+        var queue = registry.Register(reference, local, Log);
+
+        for (var seq = 1; seq <= 50; seq++)
+        {
+            var roomEvent = Event(seq);
+            Assert.True(registry.Deliver(reference, n => n.OnRoomEventAsync(roomEvent)).IsCompletedSuccessfully);
+        }
+        await local.WaitForAsync(50);
+        Assert.Equal(Enumerable.Range(1, 50).Select(s => $"event {s}"), local.Calls);
+        Assert.True(registry.TryGet(reference, out var found));
+        Assert.Same(queue, found);
+        for (var i = 0; i < 100 && queue.Delivered < 50; i++) await Task.Delay(10);
+        Assert.Equal(50, queue.Delivered);
+
+        // Orleans delivers to one object in order: had any of the 50 gone its way, it would come first.
+        Assert.True(registry.Unregister(reference));
+        var last = Event(51);
+        await registry.Deliver(reference, n => n.OnRoomEventAsync(last));
+        await remote.WaitForAsync(1);
+        Assert.Equal(["event 51"], remote.Calls);
+        Assert.Equal(50, local.Calls.Count);
+        Assert.False(registry.TryGet(reference, out _));
+        Assert.Equal(0, registry.Count);
+        Grains.DeleteObjectReference<IRoomObserver>(reference);
+    }
+
+    [Fact]
+    public async Task Deliver_MakesTheOrleansCall_WhenTheReferenceIsNotRegistered()
+    {
+        var registry = new LocalRoomObservers();
+        var other = new ProbeObserver();
+        var otherReference = Grains.CreateObjectReference<IRoomObserver>(other);
+        registry.Register(otherReference, new ProbeObserver(), Log);
+        var remote = new ProbeObserver();
+        var reference = Grains.CreateObjectReference<IRoomObserver>(remote);
+
+        Assert.False(registry.TryGet(reference, out _));
+        var roomEvent = Event(7);
+        await registry.Deliver(reference, n => n.OnRoomEventAsync(roomEvent));
+
+        await remote.WaitForAsync(1);
+        Assert.Equal(["event 7"], remote.Calls);
+        Assert.Empty(other.Calls);
+        Grains.DeleteObjectReference<IRoomObserver>(reference);
+        Grains.DeleteObjectReference<IRoomObserver>(otherReference);
+    }
+
+    [Fact]
+    public async Task Deliver_RunsTheObserverOffTheCallersScheduler_AndFinishesItsAwait_WhileThatSchedulerIsBusy()
+    {
+        var registry = new LocalRoomObservers();
+        var local = new ProbeObserver();
+        var reference = Grains.CreateObjectReference<IRoomObserver>(local);
+        registry.Register(reference, local, Log);
+        // Stands for the room's activation: one turn at a time, and this turn does not end until the join has.
+        var grainScheduler = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+
+        var finishedInTurn = await Task.Factory.StartNew(() =>
+        {
+            var joined = Joined();
+            registry.Deliver(reference, n => n.OnConnectionJoinedAsync("c1", joined));
+            var next = Event(1);
+            registry.Deliver(reference, n => n.OnRoomEventAsync(next));
+            // The join is suspended in its await before it may go on, so its continuation is scheduled.
+            if (!local.JoinStarted.Task.Wait(TimeSpan.FromSeconds(10))) return false;
+            local.JoinMayFinish.SetResult();
+            return local.JoinFinished.Task.Wait(TimeSpan.FromSeconds(10));
+        }, CancellationToken.None, TaskCreationOptions.None, grainScheduler);
+
+        Assert.True(finishedInTurn, "The observer's await continued on the busy caller's scheduler");
+        Assert.All(local.Schedulers, s => Assert.Same(TaskScheduler.Default, s));
+        await local.WaitForAsync(2);
+        Assert.Equal(["joined c1", "event 1"], local.Calls);
+        Grains.DeleteObjectReference<IRoomObserver>(reference);
+    }
+
+    [Fact]
+    public async Task Deliver_HoldsTheNextCall_UntilAnAwaitingCallFinishes()
+    {
+        var registry = new LocalRoomObservers();
+        var local = new ProbeObserver();
+        var reference = Grains.CreateObjectReference<IRoomObserver>(local);
+        registry.Register(reference, local, Log);
+
+        var joined = Joined();
+        await registry.Deliver(reference, n => n.OnConnectionJoinedAsync("c1", joined));
+        var next = Event(1);
+        await registry.Deliver(reference, n => n.OnRoomEventAsync(next));
+        await Task.Delay(100);
+        Assert.Empty(local.Calls);
+
+        local.JoinMayFinish.SetResult();
+        await local.WaitForAsync(2);
+        Assert.Equal(["joined c1", "event 1"], local.Calls);
+        Grains.DeleteObjectReference<IRoomObserver>(reference);
+    }
+
+    [Fact]
+    public async Task Deliver_KeepsCallingTheObserverAndLogs_WhenSomeCallsThrowOrFault()
+    {
+        var registry = new LocalRoomObservers();
+        var local = new ProbeObserver { FailOn = [2, 3] };
+        var reference = Grains.CreateObjectReference<IRoomObserver>(local);
+        var queue = registry.Register(reference, local, Log);
+
+        for (var seq = 1; seq <= 4; seq++)
+        {
+            var roomEvent = Event(seq);
+            Assert.True(registry.Deliver(reference, n => n.OnRoomEventAsync(roomEvent)).IsCompletedSuccessfully);
+        }
+
+        await local.WaitForAsync(2);
+        Assert.Equal(["event 1", "event 4"], local.Calls);
+        for (var i = 0; i < 100 && queue.Delivered < 4; i++) await Task.Delay(10);
+        Assert.Equal(4, queue.Delivered);
+        Assert.Equal(2, _logs.Lines.Count(l => l.StartsWith("Warning") && l.Contains("failed a call")));
+        Assert.True(registry.TryGet(reference, out _));
+        Grains.DeleteObjectReference<IRoomObserver>(reference);
+    }
+}
+
+/// <summary>A co-hosted server's rooms reach its node's observers without an Orleans message.</summary>
+public sealed class LocalDeliveryTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private async Task<double> ScrapeAsync(string metric)
+    {
+        var text = await Server.Http.GetStringAsync("/metrics");
+        return Regex.Matches(text, $@"^{Regex.Escape(metric)}(\{{[^}}]*\}})? ([0-9.eE+-]+)", RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<LocalRoomObserver> LocalQueueAsync(IRoomObserver reference, long delivered)
+    {
+        Assert.True(LocalRoomObservers.Process.TryGet(reference, out var queue), "The node's observer is not in the process's registry");
+        for (var i = 0; i < 250 && queue.Delivered < delivered; i++) await Task.Delay(20);
+        Assert.True(queue.Delivered >= delivered, $"{queue.Delivered} calls went through the local queue, {delivered} expected");
+        return queue;
+    }
+
+    [Fact]
+    public async Task RoomEvents_ReachEveryMemberOnceInOrderThroughTheLocalQueue_WhenTheRoomIsCoHosted()
+    {
+        Assert.Same(LocalRoomObservers.Process, Server.Services.GetService<LocalRoomObservers>());
+        var (roomId, _, hostClient) = await Server.HostedRoomAsync();
+        await using var ownedHost = hostClient;
+        var (_, ann) = await Server.JoinedUserAsync(roomId, "Ann");
+        await using var ownedAnn = ann;
+        var (_, bob) = await Server.JoinedUserAsync(roomId, "Bob");
+        await using var ownedBob = bob;
+        var (_, reference) = GapFreeScenario.ObserverOf(Server, roomId);
+        var before = (await LocalQueueAsync(reference, 0)).Delivered;
+
+        string[] chats = ["one", "two", "three", "four", "five"];
+        foreach (var text in chats) await GapFreeScenario.ChatAsync(hostClient, roomId, text);
+
+        await GapFreeScenario.AssertChatsOnceInOrderAsync(chats, ("host", hostClient), ("ann", ann), ("bob", bob));
+        await LocalQueueAsync(reference, before + chats.Length);
+        Assert.True(await ScrapeAsync("cinemasync_node_local_deliveries_total") >= chats.Length);
+    }
+
+    [Fact]
+    public async Task Observer_LeavesTheLocalRegistry_WhenTheNodeDropsItsSubscription()
+    {
+        var (roomId, _, hostClient) = await Server.HostedRoomAsync();
+        var (_, reference) = GapFreeScenario.ObserverOf(Server, roomId);
+        await LocalQueueAsync(reference, 1);
+
+        await hostClient.DisposeAsync();
+        var connections = Server.Services.GetRequiredService<LocalConnections>();
+        for (var i = 0; i < 250 && connections.In(roomId).Length > 0; i++) await Task.Delay(20);
+        Assert.Empty(connections.In(roomId));
+        var subscriptions = Server.Services.GetRequiredService<RoomSubscriptions>();
+        // Idle at the first re-subscription, dropped at the next.
+        await subscriptions.RefreshAsync(CancellationToken.None);
+        await subscriptions.RefreshAsync(CancellationToken.None);
+
+        Assert.Null(subscriptions.ObserverOf(roomId));
+        Assert.False(LocalRoomObservers.Process.TryGet(reference, out _));
+    }
+}
