@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CinemaSync.Grains.Rooms;
@@ -14,7 +15,7 @@ namespace CinemaSync.Grains.Rooms;
 /// queued behind the room's commands and holding them up, and a grain call the observer makes would
 /// count as the grain's own. Lock-free: the room only enqueues, and starts the drain when none runs.
 /// </summary>
-public sealed class LocalRoomObserver : IThreadPoolWorkItem
+internal sealed class LocalRoomObserver : IThreadPoolWorkItem
 {
     private readonly IRoomObserver _observer;
     private readonly ILogger _log;

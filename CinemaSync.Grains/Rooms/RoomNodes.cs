@@ -1,5 +1,6 @@
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Grains.Rooms.Core;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using CinemaSync.Contracts;
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Grains.Rooms;
 using CinemaSync.Tests.Infrastructure;
 using CinemaSync.Web.Realtime;
@@ -75,7 +74,8 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
         var remote = new ProbeObserver();
         var reference = Grains.CreateObjectReference<IRoomObserver>(remote);
         var local = new ProbeObserver();
-        var queue = registry.Register(reference, local, Log);
+        registry.Register(reference, local, Log);
+        Assert.True(registry.TryGet(reference, out var queue));
 
         for (var seq = 1; seq <= 50; seq++)
         {
@@ -84,8 +84,6 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
         }
         await local.WaitForAsync(50);
         Assert.Equal(Enumerable.Range(1, 50).Select(s => $"event {s}"), local.Calls);
-        Assert.True(registry.TryGet(reference, out var found));
-        Assert.Same(queue, found);
         for (var i = 0; i < 100 && queue.Delivered < 50; i++) await Task.Delay(10);
         Assert.Equal(50, queue.Delivered);
 
@@ -178,7 +176,8 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
         var registry = new LocalRoomObservers();
         var local = new ProbeObserver { FailOn = [2, 3] };
         var reference = Grains.CreateObjectReference<IRoomObserver>(local);
-        var queue = registry.Register(reference, local, Log);
+        registry.Register(reference, local, Log);
+        Assert.True(registry.TryGet(reference, out var queue));
 
         for (var seq = 1; seq <= 4; seq++)
         {
@@ -191,7 +190,8 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
         for (var i = 0; i < 100 && queue.Delivered < 4; i++) await Task.Delay(10);
         Assert.Equal(4, queue.Delivered);
         Assert.Equal(2, _logs.Lines.Count(l => l.StartsWith("Warning") && l.Contains("failed a call")));
-        Assert.True(registry.TryGet(reference, out _));
+        Assert.True(registry.TryGet(reference, out var stillThere));
+        Assert.Same(queue, stillThere);
         Grains.DeleteObjectReference<IRoomObserver>(reference);
     }
 }
@@ -200,13 +200,6 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
 public sealed class LocalDeliveryTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;
-
-    private async Task<double> ScrapeAsync(string metric)
-    {
-        var text = await Server.Http.GetStringAsync("/metrics");
-        return Regex.Matches(text, $@"^{Regex.Escape(metric)}(\{{[^}}]*\}})? ([0-9.eE+-]+)", RegexOptions.Multiline)
-            .Sum(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-    }
 
     private static async Task<LocalRoomObserver> LocalQueueAsync(IRoomObserver reference, long delivered)
     {
@@ -234,7 +227,7 @@ public sealed class LocalDeliveryTests(ServerFixture fixture) : IClassFixture<Se
 
         await GapFreeScenario.AssertChatsOnceInOrderAsync(chats, ("host", hostClient), ("ann", ann), ("bob", bob));
         await LocalQueueAsync(reference, before + chats.Length);
-        Assert.True(await ScrapeAsync("cinemasync_node_local_deliveries_total") >= chats.Length);
+        Assert.True(await PrometheusScrape.SumAsync(Server.Http, "cinemasync_node_local_deliveries_total") >= chats.Length);
     }
 
     [Fact]

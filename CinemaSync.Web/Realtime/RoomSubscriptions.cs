@@ -1,5 +1,5 @@
 using CinemaSync.Contracts;
-using CinemaSync.Grains.Rooms;
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Hosting;
 using Microsoft.Extensions.Options;
 

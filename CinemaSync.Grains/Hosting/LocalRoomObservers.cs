@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using CinemaSync.Contracts;
+using CinemaSync.Grains.Rooms;
 using Microsoft.Extensions.Logging;
 
-namespace CinemaSync.Grains.Rooms;
+namespace CinemaSync.Grains.Hosting;
 
 /// <summary>
 /// The room observers that live in this process, by the <see cref="GrainId"/> of their Orleans
 /// reference. A web node co-hosted with the silo registers each observer when it creates the
-/// reference and removes it when it drops the subscription; a room (<see cref="RoomNodes"/>) then
+/// reference and removes it when it drops the subscription; a room (<c>RoomNodes</c>) then
 /// calls a registered node through its <see cref="LocalRoomObserver"/> instead of sending itself an
 /// Orleans message. A node in another process is never here, so it gets the Orleans call as before.
 /// Subscription and expiry stay the room's <c>ObserverManager</c>'s: this only changes how a call
@@ -34,13 +35,13 @@ public sealed class LocalRoomObservers
     public int Count => _observers.Count;
 
     /// <summary>From now on, calls to <paramref name="reference"/> reach <paramref name="observer"/> directly.</summary>
-    public LocalRoomObserver Register(IRoomObserver reference, IRoomObserver observer, ILogger log) =>
+    public void Register(IRoomObserver reference, IRoomObserver observer, ILogger log) =>
         _observers[reference.GetGrainId()] = new LocalRoomObserver(observer, log);
 
     /// <summary>Calls to <paramref name="reference"/> go through Orleans again; the ones already queued are still delivered.</summary>
     public bool Unregister(IRoomObserver reference) => _observers.TryRemove(reference.GetGrainId(), out _);
 
-    public bool TryGet(IRoomObserver reference, [NotNullWhen(true)] out LocalRoomObserver? local) =>
+    internal bool TryGet(IRoomObserver reference, [NotNullWhen(true)] out LocalRoomObserver? local) =>
         _observers.TryGetValue(reference.GetGrainId(), out local);
 
     /// <summary>
@@ -48,7 +49,7 @@ public sealed class LocalRoomObservers
     /// one-way call. Never throws for a local node and returns at once: a failing observer is logged
     /// by its queue and stays subscribed, as a one-way Orleans call's failure would leave it.
     /// </summary>
-    public Task Deliver(IRoomObserver node, Func<IRoomObserver, Task> call)
+    internal Task Deliver(IRoomObserver node, Func<IRoomObserver, Task> call)
     {
         if (!TryGet(node, out var local)) return call(node);
         local.Post(call);
