@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace CinemaSync.Tests.Realtime;
 
 /// <summary>The registry of observers in this process, and the queue a room calls one of them through.</summary>
-public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
 {
     private readonly CapturingLoggerProvider _logs = new();
     private IGrainFactory Grains => fixture.Server.Services.GetRequiredService<IGrainFactory>();
@@ -67,75 +67,88 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
         },
     };
 
+    private readonly List<IRoomObserver> _references = [];
+    private readonly LocalRoomObservers _registry = new();
+
+    private IRoomObserver ReferenceTo(ProbeObserver target)
+    {
+        var reference = Grains.CreateObjectReference<IRoomObserver>(target);
+        _references.Add(reference);
+        return reference;
+    }
+
+    /// <summary>A reference the registry sends to <paramref name="local"/>; Orleans would send it to <paramref name="referenced"/> (by default the same).</summary>
+    private IRoomObserver Registered(ProbeObserver local, ProbeObserver? referenced = null)
+    {
+        var reference = ReferenceTo(referenced ?? local);
+        _registry.Register(reference, local, Log);
+        return reference;
+    }
+
+    private Task DeliverEvent(IRoomObserver reference, long seq) => _registry.Deliver(reference, n => n.OnRoomEventAsync(Event(seq)));
+
+    private static async Task WaitDeliveredAsync(LocalRoomObserver queue, long calls)
+    {
+        for (var i = 0; i < 100 && queue.Delivered < calls; i++) await Task.Delay(10);
+        Assert.Equal(calls, queue.Delivered);
+    }
+
+    public void Dispose()
+    {
+        foreach (var reference in _references) Grains.DeleteObjectReference<IRoomObserver>(reference);
+    }
+
     [Fact]
     public async Task Deliver_CallsTheRegisteredObserverInOrder_AndOrleansOnlyOnceUnregistered()
     {
-        var registry = new LocalRoomObservers();
-        var remote = new ProbeObserver();
-        var reference = Grains.CreateObjectReference<IRoomObserver>(remote);
-        var local = new ProbeObserver();
-        registry.Register(reference, local, Log);
-        Assert.True(registry.TryGet(reference, out var queue));
+        var (local, remote) = (new ProbeObserver(), new ProbeObserver());
+        var reference = Registered(local, referenced: remote);
+        Assert.True(_registry.TryGet(reference, out var queue));
 
-        for (var seq = 1; seq <= 50; seq++)
-        {
-            var roomEvent = Event(seq);
-            Assert.True(registry.Deliver(reference, n => n.OnRoomEventAsync(roomEvent)).IsCompletedSuccessfully);
-        }
+        for (var seq = 1; seq <= 50; seq++) Assert.True(DeliverEvent(reference, seq).IsCompletedSuccessfully);
         await local.WaitForAsync(50);
         Assert.Equal(Enumerable.Range(1, 50).Select(s => $"event {s}"), local.Calls);
-        for (var i = 0; i < 100 && queue.Delivered < 50; i++) await Task.Delay(10);
-        Assert.Equal(50, queue.Delivered);
+        await WaitDeliveredAsync(queue, 50);
 
         // Orleans delivers to one object in order: had any of the 50 gone its way, it would come first.
-        Assert.True(registry.Unregister(reference));
-        var last = Event(51);
-        await registry.Deliver(reference, n => n.OnRoomEventAsync(last));
+        Assert.True(_registry.Unregister(reference));
+        await DeliverEvent(reference, 51);
         await remote.WaitForAsync(1);
         Assert.Equal(["event 51"], remote.Calls);
         Assert.Equal(50, local.Calls.Count);
-        Assert.False(registry.TryGet(reference, out _));
-        Assert.Equal(0, registry.Count);
-        Grains.DeleteObjectReference<IRoomObserver>(reference);
+        Assert.False(_registry.TryGet(reference, out _));
+        Assert.Equal(0, _registry.Count);
     }
 
     [Fact]
     public async Task Deliver_MakesTheOrleansCall_WhenTheReferenceIsNotRegistered()
     {
-        var registry = new LocalRoomObservers();
         var other = new ProbeObserver();
-        var otherReference = Grains.CreateObjectReference<IRoomObserver>(other);
-        registry.Register(otherReference, new ProbeObserver(), Log);
+        Registered(other);
         var remote = new ProbeObserver();
-        var reference = Grains.CreateObjectReference<IRoomObserver>(remote);
+        var reference = ReferenceTo(remote);
 
-        Assert.False(registry.TryGet(reference, out _));
-        var roomEvent = Event(7);
-        await registry.Deliver(reference, n => n.OnRoomEventAsync(roomEvent));
+        Assert.False(_registry.TryGet(reference, out _));
+        await DeliverEvent(reference, 7);
 
         await remote.WaitForAsync(1);
         Assert.Equal(["event 7"], remote.Calls);
         Assert.Empty(other.Calls);
-        Grains.DeleteObjectReference<IRoomObserver>(reference);
-        Grains.DeleteObjectReference<IRoomObserver>(otherReference);
     }
 
     [Fact]
     public async Task Deliver_RunsTheObserverOffTheCallersScheduler_AndFinishesItsAwait_WhileThatSchedulerIsBusy()
     {
-        var registry = new LocalRoomObservers();
         var local = new ProbeObserver();
-        var reference = Grains.CreateObjectReference<IRoomObserver>(local);
-        registry.Register(reference, local, Log);
+        var reference = Registered(local);
         // Stands for the room's activation: one turn at a time, and this turn does not end until the join has.
         var grainScheduler = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
 
         var finishedInTurn = await Task.Factory.StartNew(() =>
         {
             var joined = Joined();
-            registry.Deliver(reference, n => n.OnConnectionJoinedAsync("c1", joined));
-            var next = Event(1);
-            registry.Deliver(reference, n => n.OnRoomEventAsync(next));
+            _ = _registry.Deliver(reference, n => n.OnConnectionJoinedAsync("c1", joined));
+            _ = DeliverEvent(reference, 1);
             // The join is suspended in its await before it may go on, so its continuation is scheduled.
             if (!local.JoinStarted.Task.Wait(TimeSpan.FromSeconds(10))) return false;
             local.JoinMayFinish.SetResult();
@@ -146,53 +159,40 @@ public sealed class LocalRoomObserversTests(ServerFixture fixture) : IClassFixtu
         Assert.All(local.Schedulers, s => Assert.Same(TaskScheduler.Default, s));
         await local.WaitForAsync(2);
         Assert.Equal(["joined c1", "event 1"], local.Calls);
-        Grains.DeleteObjectReference<IRoomObserver>(reference);
     }
 
     [Fact]
     public async Task Deliver_HoldsTheNextCall_UntilAnAwaitingCallFinishes()
     {
-        var registry = new LocalRoomObservers();
         var local = new ProbeObserver();
-        var reference = Grains.CreateObjectReference<IRoomObserver>(local);
-        registry.Register(reference, local, Log);
+        var reference = Registered(local);
 
         var joined = Joined();
-        await registry.Deliver(reference, n => n.OnConnectionJoinedAsync("c1", joined));
-        var next = Event(1);
-        await registry.Deliver(reference, n => n.OnRoomEventAsync(next));
+        await _registry.Deliver(reference, n => n.OnConnectionJoinedAsync("c1", joined));
+        await DeliverEvent(reference, 1);
         await Task.Delay(100);
         Assert.Empty(local.Calls);
 
         local.JoinMayFinish.SetResult();
         await local.WaitForAsync(2);
         Assert.Equal(["joined c1", "event 1"], local.Calls);
-        Grains.DeleteObjectReference<IRoomObserver>(reference);
     }
 
     [Fact]
     public async Task Deliver_KeepsCallingTheObserverAndLogs_WhenSomeCallsThrowOrFault()
     {
-        var registry = new LocalRoomObservers();
         var local = new ProbeObserver { FailOn = [2, 3] };
-        var reference = Grains.CreateObjectReference<IRoomObserver>(local);
-        registry.Register(reference, local, Log);
-        Assert.True(registry.TryGet(reference, out var queue));
+        var reference = Registered(local);
+        Assert.True(_registry.TryGet(reference, out var queue));
 
-        for (var seq = 1; seq <= 4; seq++)
-        {
-            var roomEvent = Event(seq);
-            Assert.True(registry.Deliver(reference, n => n.OnRoomEventAsync(roomEvent)).IsCompletedSuccessfully);
-        }
+        for (var seq = 1; seq <= 4; seq++) Assert.True(DeliverEvent(reference, seq).IsCompletedSuccessfully);
 
         await local.WaitForAsync(2);
         Assert.Equal(["event 1", "event 4"], local.Calls);
-        for (var i = 0; i < 100 && queue.Delivered < 4; i++) await Task.Delay(10);
-        Assert.Equal(4, queue.Delivered);
+        await WaitDeliveredAsync(queue, 4);
         Assert.Equal(2, _logs.Lines.Count(l => l.StartsWith("Warning") && l.Contains("failed a call")));
-        Assert.True(registry.TryGet(reference, out var stillThere));
+        Assert.True(_registry.TryGet(reference, out var stillThere));
         Assert.Same(queue, stillThere);
-        Grains.DeleteObjectReference<IRoomObserver>(reference);
     }
 }
 
