@@ -13,6 +13,8 @@ internal static class GrainTelemetry
         SharedTelemetry.Meter.CreateUpDownCounter<long>("cinemasync.rooms.active", description: "Room grains active on this silo.");
     public static readonly Counter<long> EventsPublished =
         SharedTelemetry.Meter.CreateCounter<long>("cinemasync.room.events.published", description: "Room events broadcast by room grains.");
+    public static readonly Counter<long> LocalDeliveries =
+        SharedTelemetry.Meter.CreateCounter<long>("cinemasync.node.local_deliveries", description: "Calls from room grains to web nodes in the same process, made without an Orleans message.");
     public static readonly Histogram<double> StorageWriteDuration =
         SharedTelemetry.Meter.CreateHistogram<double>("cinemasync.storage.write.duration", unit: "ms", description: "Grain state writes.");
 }

@@ -18,6 +18,8 @@ public static class CinemaSyncSiloExtensions
         silo.Services.AddValidatedSettings<RoomGrainOptions>(configuration, RoomGrainOptions.Section);
         silo.Services.AddValidatedSettings<UserGrainOptions>(configuration, UserGrainOptions.Section);
         silo.Services.AddValidatedSettings<RoomJournalOptions>(configuration, RoomJournalOptions.Section);
+        // A web node co-hosting this silo finds it here and registers its room observers in it.
+        silo.Services.TryAddSingleton(LocalRoomObservers.Process);
         // A hub call, the grain call it makes and the storage write appear as one trace.
         silo.AddActivityPropagation();
         silo.AddCinemaSyncStorage(configuration);

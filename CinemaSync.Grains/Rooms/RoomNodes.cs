@@ -1,5 +1,6 @@
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Grains.Rooms.Core;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
@@ -9,12 +10,14 @@ namespace CinemaSync.Grains.Rooms;
 /// <summary>
 /// The web nodes that have members in one room, and every call the room makes to them: all through
 /// one <see cref="ObserverManager{TIdentity, TObserver}"/>, so a node that stopped re-subscribing
-/// is never called again. One-way calls: a dead node never holds up the room.
+/// is never called again. One-way calls: a dead node never holds up the room. A node in this process
+/// is called without an Orleans message (<see cref="LocalRoomObservers"/>), in the same order.
 /// </summary>
 internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clock, ILogger log)
 {
     // Nodes expire on the room's clock, as the core expires their connections.
     private readonly ObserverManager<string, IRoomObserver> _nodes = new(expiry, log) { GetDateTime = () => clock.GetUtcNow().UtcDateTime };
+    private readonly LocalRoomObservers _local = LocalRoomObservers.Process;
 
     public static string IdOf(IRoomObserver node) => node.GetGrainId().ToString();
 
@@ -36,7 +39,7 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
         roomEvent = roomEvent with { PublishedAt = SharedTelemetry.NowTicks };
         GrainTelemetry.EventsPublished.Add(1);
         if (log.IsEnabled(LogLevel.Debug)) log.LogDebug("Room {RoomId}: {Event} seq {Seq}", roomId, roomEvent.Name, roomEvent.Seq);
-        _nodes.Notify(node => node.OnRoomEventAsync(roomEvent));
+        Notify(node => node.OnRoomEventAsync(roomEvent));
     }
 
     /// <summary>Straight to the node, whether or not it has members left here: it waits for this answer to its subscription.</summary>
@@ -45,7 +48,7 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
         log.LogDebug("Room {RoomId}: catching a node up with {Count} events to seq {Seq}", roomId, catchUp.Missed?.Count, catchUp.Seq);
         try
         {
-            node.OnCatchUpAsync(catchUp).Ignore();
+            _local.Deliver(node, n => n.OnCatchUpAsync(catchUp)).Ignore();
         }
         catch (Exception ex)
         {
@@ -76,5 +79,7 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
         }
     }
 
-    private void Notify(string nodeId, Func<IRoomObserver, Task> call) => _nodes.Notify(call, node => IdOf(node) == nodeId);
+    private void Notify(string nodeId, Func<IRoomObserver, Task> call) => Notify(call, node => IdOf(node) == nodeId);
+
+    private void Notify(Func<IRoomObserver, Task> call, Func<IRoomObserver, bool>? only = null) => _nodes.Notify(node => _local.Deliver(node, call), only);
 }

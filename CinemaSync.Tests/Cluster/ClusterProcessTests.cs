@@ -195,6 +195,29 @@ public sealed class ClusterProcessTests(ProcessCluster cluster, ITestOutputHelpe
     }
 
     [RedisFact]
+    public async Task RoomEvents_ReachBothWebNodesThroughOrleans_WhenNoSiloSharesTheirProcess()
+    {
+        var (a, b) = (cluster.Webs[0], cluster.Webs[1]);
+        var host = await ProcessCluster.SignInAsync(a, "Host");
+        var eve = await ProcessCluster.SignInAsync(b, "Eve");
+        var roomId = await ProcessCluster.CreateRoomAsync(a, host);
+        await using var hostClient = await RoomClient.ConnectAsync(a.BaseAddress, host.Token);
+        await using var eveClient = await RoomClient.ConnectAsync(b.BaseAddress, eve.Token);
+        (await hostClient.JoinAsync(roomId)).AssertOk();
+        (await eveClient.JoinAsync(roomId)).AssertOk();
+
+        (await hostClient.InvokeAsync("chat_message", new { room_id = roomId, text = "across processes" })).AssertOk();
+
+        foreach (var client in new[] { hostClient, eveClient })
+            await client.WaitForAsync("new_chat_message", match: e => IsChat(e, "across processes"));
+        foreach (var web in cluster.Webs)
+        {
+            Assert.True(await PrometheusScrape.SumAsync(web.Http, "cinemasync_room_fanout_duration_milliseconds_count") > 0);
+            Assert.Equal(0, await PrometheusScrape.SumAsync(web.Http, "cinemasync_node_local_deliveries_total"));
+        }
+    }
+
+    [RedisFact]
     public async Task Clients_ReconnectRejoinAndGetTheCurrentState_WhenTheirWebNodeRestarts()
     {
         var a = cluster.Webs[0];

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using CinemaSync.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -21,13 +19,7 @@ public sealed class MetricsTests(ServerFixture fixture) : IClassFixture<ServerFi
 {
     private TestServer Server => fixture.Server;
 
-    private async Task<double> ScrapeAsync(string metric)
-    {
-        var text = await Server.Http.GetStringAsync("/metrics");
-        var values = Regex.Matches(text, $@"^{Regex.Escape(metric)}(\{{[^}}]*\}})? ([0-9.eE+-]+)", RegexOptions.Multiline)
-            .Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
-        return values.Sum();
-    }
+    private Task<double> ScrapeAsync(string metric) => PrometheusScrape.SumAsync(Server.Http, metric);
 
     private async Task<double> WaitForAsync(string metric, double expected)
     {

@@ -13,8 +13,9 @@ namespace CinemaSync.Web.Realtime;
 /// (<see cref="OnCatchUpAsync"/>) and the held events follow. When the catch-up cannot be had (past
 /// the journal's retention) or does not come within <see cref="RealtimeOptions.GapHoldTimeout"/>,
 /// what is held goes out anyway: members that see the gap recover with <c>last_seq</c>.
-/// Orleans calls one observer one at a time, but the hold's timer and the re-subscription loop touch
-/// the same state, so all of it is behind one gate. Sends are not awaited: one slow member must not
+/// The room calls one observer one at a time, in its order (through Orleans, or through its
+/// <see cref="CinemaSync.Grains.Hosting.LocalRoomObservers"/> when the room's silo is in this process), but
+/// the hold's timer and the re-subscription loop touch the same state, so all of it is behind one gate. Sends are not awaited: one slow member must not
 /// hold up the room; a SignalR send writes to each connection before it returns, so starting them in
 /// order under the gate keeps the order.
 /// </summary>

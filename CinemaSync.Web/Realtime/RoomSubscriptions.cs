@@ -1,4 +1,5 @@
 using CinemaSync.Contracts;
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Web.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,8 @@ namespace CinemaSync.Web.Realtime;
 /// room's observer sees a gap in its events (that room only); and every second after a failure until
 /// it lands. Each subscription tells the room the last seq this node forwarded, so the room sends what
 /// the node missed. Who is in which room is <see cref="LocalConnections"/>'.
+/// With a silo in this process (<paramref name="local"/> given), each observer is also registered
+/// there for as long as its subscription lives, so the rooms call it without an Orleans message.
 /// </summary>
 public sealed class RoomSubscriptions(
     IGrainFactory grains,
@@ -19,7 +22,8 @@ public sealed class RoomSubscriptions(
     LocalConnections connections,
     IOptions<RealtimeOptions> options,
     ClusterConnectionState cluster,
-    ILogger<RoomSubscriptions> logger) : BackgroundService
+    ILogger<RoomSubscriptions> logger,
+    LocalRoomObservers? local = null) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
@@ -60,6 +64,7 @@ public sealed class RoomSubscriptions(
                 var observer = observers.Create(roomId, room, () => RequestRefresh(roomId));
                 subscription = new Subscription(observer, grains.CreateObjectReference<IRoomObserver>(observer), room);
                 _rooms[roomId] = subscription;
+                local?.Register(subscription.Reference, observer, logger);
             }
             subscription.PendingJoins++;
             subscription.Idle = false;
@@ -172,8 +177,23 @@ public sealed class RoomSubscriptions(
     private void DropIfUnused(string roomId, Subscription subscription, int localConnections)
     {
         if (localConnections > 0 || subscription.PendingJoins > 0) subscription.Idle = false;
-        else if (subscription.Idle) _rooms.Remove(roomId);
+        else if (subscription.Idle) Drop(roomId, subscription);
         else subscription.Idle = true;
+    }
+
+    private void Drop(string roomId, Subscription subscription)
+    {
+        _rooms.Remove(roomId);
+        local?.Unregister(subscription.Reference);
+    }
+
+    /// <summary>The registry is the process's: a stopped node's observers must leave it, as they leave Orleans with the node.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (local is null) return;
+        lock (_gate)
+            foreach (var subscription in _rooms.Values) local.Unregister(subscription.Reference);
     }
 
     /// <summary>
