@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -110,11 +111,24 @@ internal static class RoomJournalCodec
         return kept.Select((message, i) => EntryOf(new NewChatMessageEvent { RoomId = roomId, Seq = first + i, Message = message }, [])).ToList();
     }
 
+    /// <summary>The entry <see cref="Entry"/> reads back, written in one pass (on every accepted command).</summary>
     private static JournalEvent EntryOf(RoomEvent roomEvent, List<RoomChange> changes)
     {
-        var entry = new Entry { Changes = changes, Event = JsonSerializer.SerializeToElement(roomEvent, roomEvent.GetType(), GrainStateJson.Options) };
-        return new JournalEvent(roomEvent.Seq, roomEvent.Name, JsonSerializer.SerializeToUtf8Bytes(entry, GrainStateJson.Options));
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(EntryChanges);
+            JsonSerializer.Serialize(writer, changes, GrainStateJson.Options);
+            writer.WritePropertyName(EntryEvent);
+            JsonSerializer.Serialize(writer, roomEvent, roomEvent.GetType(), GrainStateJson.Options);
+            writer.WriteEndObject();
+        }
+        return new JournalEvent(roomEvent.Seq, roomEvent.Name, buffer.WrittenSpan.ToArray());
     }
+
+    private static readonly JsonEncodedText EntryChanges = JsonEncodedText.Encode("changes");
+    private static readonly JsonEncodedText EntryEvent = JsonEncodedText.Encode("event");
 
     private static Entry Read(JournalEvent entry)
         => JsonSerializer.Deserialize<Entry>(entry.Payload, GrainStateJson.Options)

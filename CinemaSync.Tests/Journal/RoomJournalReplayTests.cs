@@ -62,6 +62,29 @@ public sealed class RoomJournalReplayTests
     }
 
     [Fact]
+    public void Encode_WritesTheEntryFormat_ThatJournalsWrittenBeforeReadBack()
+    {
+        _room.Create();
+        var chat = _room.Run(new SendChat("host", "hello", _room.NextId()));
+
+        var entry = Assert.Single(RoomJournalCodec.Encode(chat.Changes, chat.Events).Entries);
+
+        // { "changes": [ … ], "event": { … } }, as the entry object serialized whole.
+        var whole = JsonSerializer.SerializeToUtf8Bytes(new EntryShape
+        {
+            Changes = chat.Changes.OfType<DurableChange>().Cast<RoomChange>().ToList(),
+            Event = JsonSerializer.SerializeToElement(chat.Events[0], chat.Events[0].GetType(), GrainStateJson.Options),
+        }, GrainStateJson.Options);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(whole), System.Text.Encoding.UTF8.GetString(entry.Payload));
+    }
+
+    private sealed class EntryShape
+    {
+        public List<RoomChange> Changes { get; set; } = [];
+        public JsonElement Event { get; set; }
+    }
+
+    [Fact]
     public void Encode_AsksForASnapshot_WhenADurableChangeHasNoEventToRideIn()
     {
         _room.Create();
