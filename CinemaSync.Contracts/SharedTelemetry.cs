@@ -13,6 +13,9 @@ public static class SharedTelemetry
 
     public static readonly Meter Meter = new(Name);
 
+    /// <summary>Where metrics and traces are pushed over OTLP; traces are recorded and propagated only when it is set.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
     /// <summary>Server time in ticks, comparable across the processes of a cluster (wall clock).</summary>
     public static long NowTicks => DateTime.UtcNow.Ticks;
 }

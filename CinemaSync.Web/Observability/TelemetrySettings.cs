@@ -1,3 +1,4 @@
+using CinemaSync.Contracts;
 using CinemaSync.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -10,7 +11,7 @@ namespace CinemaSync.Web.Observability;
 public sealed class TelemetrySettings : IValidatedSettings, ISettingsWithAliases
 {
     public const string Section = "Telemetry";
-    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpEndpointVariable = SharedTelemetry.OtlpEndpointVariable;
 
     public string OtlpEndpoint { get; private set; } = "";
 
