@@ -19,7 +19,7 @@ public static class CinemaSyncSiloExtensions
         silo.Services.AddValidatedSettings<UserGrainOptions>(configuration, UserGrainOptions.Section);
         silo.Services.AddValidatedSettings<RoomJournalOptions>(configuration, RoomJournalOptions.Section);
         // A web node co-hosting this silo finds it here and registers its room observers in it.
-        silo.Services.TryAddSingleton(LocalRoomObservers.Process);
+        silo.Services.TryAddSingleton<LocalRoomObservers>();
         // A hub call, the grain call it makes and the storage write appear as one trace, when traces
         // are exported: otherwise the propagation filters only add a filter pipeline to every grain call.
         if (!string.IsNullOrWhiteSpace(configuration[SharedTelemetry.OtlpEndpointVariable])) silo.AddActivityPropagation();

@@ -16,19 +16,15 @@ namespace CinemaSync.Grains.Hosting;
 /// to a subscribed node travels.
 /// </summary>
 /// <remarks>
-/// Process-wide (<see cref="Process"/>): an observer reference's id is unique across the cluster,
-/// so finding it here means its object is in this process, whichever host in it made it; and a room
-/// grain cannot be handed this through its constructor without changing it. The web node reaches it
-/// through DI (registered by the silo hosting extension), so a node without a co-hosted silo never
-/// registers anything.
+/// One per silo, in its services (the silo hosting extension registers it): a co-hosted web node
+/// shares them, so it registers its observers in the registry its silo's rooms read; a web node
+/// without a co-hosted silo has none and never registers anything.
 /// Sharing the call's arguments with the node instead of deep-copying them is safe: every room
 /// message, view and catch-up is an <c>[Immutable]</c> record whose lists are built for it alone
 /// (Orleans already skips copying them on a local call).
 /// </remarks>
 public sealed class LocalRoomObservers
 {
-    public static LocalRoomObservers Process { get; } = new();
-
     private readonly ConcurrentDictionary<GrainId, LocalRoomObserver> _observers = new();
 
     /// <summary>Observers registered now.</summary>

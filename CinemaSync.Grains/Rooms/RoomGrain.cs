@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CinemaSync.Contracts;
 using CinemaSync.Grains.Diagnostics;
+using CinemaSync.Grains.Hosting;
 using CinemaSync.Grains.Journal;
 using CinemaSync.Grains.Rooms.Core;
 using CinemaSync.Grains.Security;
@@ -25,6 +26,7 @@ internal sealed class RoomGrain(
     IOptions<RoomJournalOptions> journalOptions,
     TimeProvider clock,
     IOptions<RoomGrainOptions> options,
+    LocalRoomObservers localNodes,
     ILogger<RoomGrain> log) : Grain, IRoomGrain
 {
     /// <summary>The timer wakes at least this often: a due time further away is simply re-armed.</summary>
@@ -51,7 +53,7 @@ internal sealed class RoomGrain(
         _journal = new RoomJournal(store, RoomId, journalOptions.Value);
         _history = new RoomHistory(_journal);
         _core = await _journal.LoadCoreAsync(_options, cancellationToken);
-        _nodes = new RoomNodes(RoomId, _options.NodeExpiry, clock, log);
+        _nodes = new RoomNodes(RoomId, localNodes, _options.NodeExpiry, clock, log);
         _followUps = new RoomFollowUps(RoomId, GrainFactory, log);
         _commits = new RoomCommits(PersistAsync, OnWriteFailed,
             ex => log.LogError(ex, "Room {RoomId}: publishing a written decision failed", RoomId));

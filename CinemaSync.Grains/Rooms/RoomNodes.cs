@@ -13,11 +13,10 @@ namespace CinemaSync.Grains.Rooms;
 /// is never called again. One-way calls: a dead node never holds up the room. A node in this process
 /// is called without an Orleans message (<see cref="LocalRoomObservers"/>), in the same order.
 /// </summary>
-internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clock, ILogger log)
+internal sealed class RoomNodes(string roomId, LocalRoomObservers local, TimeSpan expiry, TimeProvider clock, ILogger log)
 {
     // Nodes expire on the room's clock, as the core expires their connections.
     private readonly ObserverManager<string, IRoomObserver> _nodes = new(expiry, log) { GetDateTime = () => clock.GetUtcNow().UtcDateTime };
-    private readonly LocalRoomObservers _local = LocalRoomObservers.Process;
 
     public static string IdOf(IRoomObserver node) => node.GetGrainId().ToString();
 
@@ -48,7 +47,7 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
         log.LogDebug("Room {RoomId}: catching a node up with {Count} events to seq {Seq}", roomId, catchUp.Missed?.Count, catchUp.Seq);
         try
         {
-            _local.Deliver(node, n => n.OnCatchUpAsync(catchUp)).Ignore();
+            local.Deliver(node, n => n.OnCatchUpAsync(catchUp)).Ignore();
         }
         catch (Exception ex)
         {
@@ -81,5 +80,5 @@ internal sealed class RoomNodes(string roomId, TimeSpan expiry, TimeProvider clo
 
     private void Notify(string nodeId, Func<IRoomObserver, Task> call) => Notify(call, node => IdOf(node) == nodeId);
 
-    private void Notify(Func<IRoomObserver, Task> call, Func<IRoomObserver, bool>? only = null) => _nodes.Notify(node => _local.Deliver(node, call), only);
+    private void Notify(Func<IRoomObserver, Task> call, Func<IRoomObserver, bool>? only = null) => _nodes.Notify(node => local.Deliver(node, call), only);
 }
