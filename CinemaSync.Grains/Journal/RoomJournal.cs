@@ -66,7 +66,7 @@ internal sealed class RoomJournal(IJournalStore store, string roomId, RoomJourna
         return new JournalAppend(events);
     }
 
-    /// <summary>Writes prepared appends (one, or several merged with <see cref="JournalAppend.Then"/>) durably.</summary>
+    /// <summary>Writes prepared appends (one, or several joined with <see cref="JournalAppend.Concat"/>) durably.</summary>
     public Task WriteAsync(JournalAppend append, CancellationToken cancellationToken = default)
         => store.AppendAsync(roomId, append, cancellationToken);
 

@@ -18,36 +18,29 @@ internal sealed class RoomFollowUps(string roomId, IGrainFactory grains, ILogger
     {
         Task? all = null;
         foreach (var change in changes)
-        {
-            var next = change switch
-            {
-                RoomCreated c => Chain(c.HostId, user => user.AddRoomAsync(roomId)),
-                MemberJoined j => Chain(j.UserId, user => user.AddRoomAsync(roomId)),
-                MemberLeft l => Chain(l.UserId, user => user.RemoveRoomAsync(roomId)),
-                _ => null,
-            };
-            Log(change);
-            if (next is not null) all = all is null ? next : Task.WhenAll(all, next);
-        }
+            if (Start(change) is { } next) all = all is null ? next : Task.WhenAll(all, next);
         return all ?? Task.CompletedTask;
     }
 
-    private void Log(RoomChange change)
+    /// <summary>Logs one change and starts its user's room-list update, if it has one.</summary>
+    private Task? Start(RoomChange change)
     {
         switch (change)
         {
             case RoomCreated c:
                 log.LogInformation("Room {RoomId} created by {UserId}", roomId, c.HostId);
-                break;
+                return Chain(c.HostId, user => user.AddRoomAsync(roomId));
             case MemberJoined j:
                 log.LogInformation("Room {RoomId}: {UserId} joined", roomId, j.UserId);
-                break;
+                return Chain(j.UserId, user => user.AddRoomAsync(roomId));
             case MemberLeft l:
                 log.LogInformation("Room {RoomId}: {UserId} left{Banned}", roomId, l.UserId, l.Banned ? " (banned)" : "");
-                break;
+                return Chain(l.UserId, user => user.RemoveRoomAsync(roomId));
             case HostChanged { By: null } or RoomClosed:
                 log.LogInformation("Room {RoomId}: {Change}", roomId, change);
-                break;
+                return null;
+            default:
+                return null;
         }
     }
 
